@@ -1,0 +1,96 @@
+package dev.eventflow.common.flink;
+
+import dev.eventflow.common.config.CommonOptions;
+import dev.eventflow.common.config.ParsedOptions;
+import org.apache.flink.api.common.RuntimeExecutionMode;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExecutionOptions;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * Builds the {@link StreamExecutionEnvironment} every job runs in, from the common options, so that
+ * checkpointing, state backend, parallelism and the safety switches are the same everywhere:
+ *
+ * <ul>
+ *   <li>checkpointing on (exactly-once mode), retained on cancellation, so a cancelled job can be
+ *       resumed; RocksDB with incremental checkpoints by default, heap ({@code hashmap}) on request;
+ *   <li>{@code pipeline.generic-types: false}: a state or record type that would silently fall back to
+ *       Kryo fails the build of the job graph instead (Kryo state is the classic upgrade trap);
+ *   <li>{@code pipeline.auto-generate-uids: false}: an operator without an explicit uid fails at once,
+ *       so savepoints always map to operators;
+ *   <li>{@code pipeline.max-parallelism} set explicitly: it fixes the key groups of the state, and so
+ *       the upper bound for rescaling from a savepoint.
+ * </ul>
+ *
+ * Under {@code flink run} the cluster's environment is used and these settings are layered on top;
+ * from {@code java -jar} a local MiniCluster with the web UI is started.
+ */
+public final class JobEnvironment {
+
+    /** Default parallelism of a local run; one slot per core on a big host runs out of network buffers. */
+    public static final int LOCAL_DEFAULT_PARALLELISM = 2;
+
+    private JobEnvironment() {}
+
+    public static Configuration configuration(ParsedOptions o, String jobName, RuntimeExecutionMode mode) {
+        Configuration conf = new Configuration();
+        conf.setString("pipeline.name", jobName);
+        conf.set(ExecutionOptions.RUNTIME_MODE, mode);
+        conf.setString("pipeline.generic-types", "false");
+        conf.setString("pipeline.auto-generate-uids", "false");
+        conf.set(PipelineOptions.MAX_PARALLELISM, o.get(CommonOptions.MAX_PARALLELISM));
+        if (mode == RuntimeExecutionMode.STREAMING) {
+            conf.setString("execution.checkpointing.interval", o.get(CommonOptions.CHECKPOINT_INTERVAL).toMillis() + " ms");
+            conf.setString("execution.checkpointing.mode", "EXACTLY_ONCE");
+            conf.setString("execution.checkpointing.externalized-checkpoint-retention", "RETAIN_ON_CANCELLATION");
+            // Commits the last Kafka transaction of a --bounded run (default true; stated because it matters).
+            conf.setString("execution.checkpointing.checkpoints-after-tasks-finish", "true");
+        }
+        if (o.get(CommonOptions.STATE_BACKEND) == CommonOptions.StateBackend.ROCKSDB) {
+            conf.setString("state.backend.type", "rocksdb");
+            conf.setString("execution.checkpointing.incremental", "true");
+        } else {
+            conf.setString("state.backend.type", "hashmap");
+        }
+        String dir = o.get(CommonOptions.CHECKPOINT_DIR);
+        if (dir != null) {
+            conf.setString("execution.checkpointing.dir", dir);
+            conf.setString("execution.checkpointing.savepoint-dir", dir + "/savepoints");
+        }
+        int parallelism = o.get(CommonOptions.PARALLELISM);
+        if (parallelism > 0) {
+            conf.setString("parallelism.default", Integer.toString(parallelism));
+        }
+        return conf;
+    }
+
+    /** True when no cluster (flink run, a test MiniCluster) provides the environment: a java -jar run. */
+    public static boolean isStandalone() {
+        return StreamExecutionEnvironment.areExplicitEnvironmentsAllowed();
+    }
+
+    public static StreamExecutionEnvironment create(ParsedOptions o, String jobName, RuntimeExecutionMode mode) {
+        Configuration conf = configuration(o, jobName, mode);
+        if (isStandalone()) {
+            if (o.get(CommonOptions.PARALLELISM) == 0) {
+                conf.setString("parallelism.default", Integer.toString(LOCAL_DEFAULT_PARALLELISM));
+            }
+            conf.setString("rest.port", Integer.toString(freeLocalPort(8081, 8099)));
+            return StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
+        }
+        return StreamExecutionEnvironment.getExecutionEnvironment(conf);
+    }
+
+    /** The first free port in the range (the web UI's), or 0 (any) if all are taken. */
+    static int freeLocalPort(int from, int to) {
+        for (int port = from; port <= to; port++) {
+            try (java.net.ServerSocket s = new java.net.ServerSocket(port)) {
+                return port;
+            } catch (java.io.IOException taken) {
+                // try the next one
+            }
+        }
+        return 0;
+    }
+}

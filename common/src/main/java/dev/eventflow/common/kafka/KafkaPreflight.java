@@ -1,0 +1,166 @@
+package dev.eventflow.common.kafka;
+
+import dev.eventflow.common.config.CommonOptions;
+import dev.eventflow.common.config.Durations;
+import dev.eventflow.common.config.ParsedOptions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.Node;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.TopicExistsException;
+
+/**
+ * Start-up checks through the Kafka admin client, run before a job is submitted, so that the
+ * mistakes Spark reports as "silent stagnation" fail at once with a message instead: brokers
+ * unreachable, topics missing (or created with {@code --create-topics}), and a transaction timeout
+ * that the broker would reject or that a checkpoint interval would outlast.
+ */
+public final class KafkaPreflight {
+
+    private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
+
+    private KafkaPreflight() {}
+
+    /**
+     * @param topics every topic the job reads or writes
+     * @param transactional whether the job writes with Kafka transactions (exactly-once)
+     * @throws StartupCheckException saying what is wrong and what to do
+     */
+    public static void check(ParsedOptions o, Collection<String> topics, boolean transactional) {
+        validateTransactionTimeoutAgainstCheckpoints(o, transactional);
+        Properties props = KafkaSettings.clientProperties(o);
+        props.putIfAbsent(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "15000");
+        props.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Long.toString(ADMIN_TIMEOUT.toMillis()));
+        String servers = o.get(CommonOptions.BOOTSTRAP_SERVERS);
+        try (Admin admin = Admin.create(props)) {
+            Collection<Node> nodes = describeCluster(admin, servers);
+            Set<String> wanted = new LinkedHashSet<>(topics);
+            if (o.get(CommonOptions.CREATE_TOPICS)) {
+                createMissing(admin, wanted, o);
+            }
+            Set<String> existing = get(admin.listTopics().names(), servers, "list topics");
+            List<String> missing = new ArrayList<>();
+            for (String t : wanted) if (!existing.contains(t)) missing.add(t);
+            if (!missing.isEmpty()) {
+                throw new StartupCheckException(
+                        "topic(s) "
+                                + missing
+                                + " do not exist on "
+                                + servers
+                                + "; create them (deploy/local/kafka-topics --create ...) or pass --create-topics");
+            }
+            if (transactional) {
+                validateTransactionTimeoutAgainstBroker(admin, nodes, o);
+            }
+        }
+    }
+
+    /** The checks that need no broker: a transaction must outlive the checkpoint that commits it. */
+    public static void validateTransactionTimeoutAgainstCheckpoints(ParsedOptions o, boolean transactional) {
+        if (!transactional) return;
+        Duration timeout = o.get(CommonOptions.TRANSACTION_TIMEOUT);
+        Duration interval = o.get(CommonOptions.CHECKPOINT_INTERVAL);
+        if (timeout.compareTo(interval) <= 0) {
+            throw new StartupCheckException(
+                    "--transaction-timeout "
+                            + Durations.format(timeout)
+                            + " must be longer than --checkpoint-interval "
+                            + Durations.format(interval)
+                            + ": a transaction stays open for a whole checkpoint interval, and Kafka would abort it before the checkpoint commits it");
+        }
+    }
+
+    private static void validateTransactionTimeoutAgainstBroker(Admin admin, Collection<Node> nodes, ParsedOptions o) {
+        Duration timeout = o.get(CommonOptions.TRANSACTION_TIMEOUT);
+        String servers = o.get(CommonOptions.BOOTSTRAP_SERVERS);
+        Node node = nodes.iterator().next();
+        ConfigResource broker = new ConfigResource(ConfigResource.Type.BROKER, node.idString());
+        Config config = get(admin.describeConfigs(Collections.singleton(broker)).all(), servers, "describe broker config")
+                .get(broker);
+        ConfigEntry max = config == null ? null : config.get("transaction.max.timeout.ms");
+        if (max == null || max.value() == null) {
+            return; // not visible to this principal (ACLs): the producer will still fail clearly if too high
+        }
+        long maxMs = Long.parseLong(max.value());
+        if (timeout.toMillis() > maxMs) {
+            throw new StartupCheckException(
+                    "--transaction-timeout "
+                            + Durations.format(timeout)
+                            + " ("
+                            + timeout.toMillis()
+                            + " ms) is larger than the broker's transaction.max.timeout.ms ("
+                            + maxMs
+                            + " ms) on "
+                            + servers
+                            + "; lower --transaction-timeout (it must stay above --checkpoint-interval "
+                            + Durations.format(o.get(CommonOptions.CHECKPOINT_INTERVAL))
+                            + ") or raise the broker's transaction.max.timeout.ms");
+        }
+    }
+
+    private static Collection<Node> describeCluster(Admin admin, String servers) {
+        Collection<Node> nodes = get(admin.describeCluster().nodes(), servers, "reach the cluster");
+        if (nodes.isEmpty()) {
+            throw new StartupCheckException("Kafka at " + servers + " reports no brokers");
+        }
+        return nodes;
+    }
+
+    private static void createMissing(Admin admin, Set<String> topics, ParsedOptions o) {
+        Set<String> existing = get(admin.listTopics().names(), o.get(CommonOptions.BOOTSTRAP_SERVERS), "list topics");
+        List<NewTopic> create = new ArrayList<>();
+        for (String t : topics) {
+            if (!existing.contains(t)) {
+                create.add(
+                        new NewTopic(
+                                t,
+                                o.get(CommonOptions.TOPIC_PARTITIONS),
+                                o.get(CommonOptions.TOPIC_REPLICATION_FACTOR).shortValue()));
+            }
+        }
+        if (create.isEmpty()) return;
+        try {
+            admin.createTopics(create).all().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw new StartupCheckException("could not create topics " + create + ": " + e.getCause().getMessage(), e);
+            }
+        } catch (TimeoutException e) {
+            throw new StartupCheckException("timed out creating topics " + create, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StartupCheckException("interrupted", e);
+        }
+    }
+
+    private static <T> T get(org.apache.kafka.common.KafkaFuture<T> future, String servers, String what) {
+        try {
+            return future.get(ADMIN_TIMEOUT.toMillis() + 5_000, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw new StartupCheckException(
+                    "could not " + what + " at " + servers + ": " + e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new StartupCheckException(
+                    "could not " + what + " at " + servers + " within " + Durations.format(ADMIN_TIMEOUT)
+                            + ": are --bootstrap-servers and the --kafka.security.* settings right?",
+                    e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StartupCheckException("interrupted", e);
+        }
+    }
+}

@@ -1,0 +1,49 @@
+package dev.eventflow.common.kafka;
+
+import dev.eventflow.common.config.CommonOptions;
+import dev.eventflow.common.config.ParsedOptions;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.sink.KafkaSinkBuilder;
+
+/**
+ * Kafka sinks with the suite's delivery presets: Spark's {@code kafka.transactional.id} sink, done
+ * as Flink's two-phase commit.
+ *
+ * <p>EXACTLY_ONCE: every checkpoint interval each sink subtask writes into an open Kafka transaction;
+ * the checkpoint pre-commits it and {@code notifyCheckpointComplete} commits it. Readers with {@code
+ * isolation.level=read_committed} therefore see output only once per checkpoint, and after a failure
+ * the uncommitted transaction is aborted and its records are recomputed from the checkpointed
+ * offsets and state: each result appears exactly once. The transaction must outlive a checkpoint
+ * interval (plus recovery time), hence the validated {@code --transaction-timeout}.
+ */
+public final class KafkaSinks {
+
+    private KafkaSinks() {}
+
+    /**
+     * @param role short, stable name of this sink within the job ({@code out}, {@code late}, {@code
+     *     dlq}); it makes the transactional id unique per sink
+     */
+    public static <T> KafkaSink<T> create(
+            ParsedOptions o, String jobName, String role, KafkaRecordSerializationSchema<T> serializer) {
+        CommonOptions.Delivery delivery = o.get(CommonOptions.DELIVERY);
+        KafkaSinkBuilder<T> b =
+                KafkaSink.<T>builder()
+                        .setBootstrapServers(o.get(CommonOptions.BOOTSTRAP_SERVERS))
+                        .setRecordSerializer(serializer)
+                        .setDeliveryGuarantee(
+                                delivery == CommonOptions.Delivery.EXACTLY_ONCE
+                                        ? DeliveryGuarantee.EXACTLY_ONCE
+                                        : DeliveryGuarantee.AT_LEAST_ONCE);
+        if (delivery == CommonOptions.Delivery.EXACTLY_ONCE) {
+            b.setTransactionalIdPrefix(KafkaSettings.transactionalIdPrefix(o, jobName) + "-" + role)
+                    .setProperty(
+                            "transaction.timeout.ms",
+                            Long.toString(o.get(CommonOptions.TRANSACTION_TIMEOUT).toMillis()));
+        }
+        o.kafkaProperties().forEach(b::setProperty);
+        return b.build();
+    }
+}

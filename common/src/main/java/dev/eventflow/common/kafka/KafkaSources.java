@@ -1,0 +1,62 @@
+package dev.eventflow.common.kafka;
+
+import dev.eventflow.common.config.CommonOptions;
+import dev.eventflow.common.config.ParsedOptions;
+import dev.eventflow.common.event.ParsedRecord;
+import dev.eventflow.common.event.UserEventDeserializationSchema;
+import dev.eventflow.common.event.UserEventParser;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+
+/**
+ * Kafka sources configured from the common options: Spark's {@code readStream.format("kafka")} with
+ * {@code subscribe} and {@code startingOffsets}.
+ *
+ * <p>Unlike Spark, offsets live in Flink's checkpoints (restored exactly on recovery); the offsets
+ * committed to the consumer group on each checkpoint are for monitoring ({@code
+ * kafka-consumer-groups --describe}) and for {@code --starting-offsets committed} on a fresh start.
+ */
+public final class KafkaSources {
+
+    private KafkaSources() {}
+
+    /** A source of parsed user events (malformed records become dead letters, never failures). */
+    public static KafkaSource<ParsedRecord> userEvents(ParsedOptions o, String jobName) {
+        UserEventParser parser = new UserEventParser(o.get(CommonOptions.MAX_FUTURE_SKEW).toMillis());
+        return KafkaSources.<ParsedRecord>base(o, jobName, o.get(CommonOptions.INPUT_TOPIC))
+                .setDeserializer(new UserEventDeserializationSchema(parser))
+                .build();
+    }
+
+    /** A builder with servers, topic, group, starting/stopping offsets and pass-through properties. */
+    public static <T> KafkaSourceBuilder<T> base(ParsedOptions o, String jobName, String topic) {
+        KafkaSourceBuilder<T> b =
+                KafkaSource.<T>builder()
+                        .setBootstrapServers(o.get(CommonOptions.BOOTSTRAP_SERVERS))
+                        .setTopics(topic)
+                        .setGroupId(KafkaSettings.groupId(o, jobName))
+                        .setClientIdPrefix("eventflow-" + jobName + "-" + topic)
+                        .setStartingOffsets(startingOffsets(o.get(CommonOptions.STARTING_OFFSETS)))
+                        // Upstream producers may be transactional: never read aborted data.
+                        .setProperty("isolation.level", "read_committed");
+        if (o.get(CommonOptions.BOUNDED)) {
+            // The end offsets seen at start: the job reads up to them, flushes windows, finishes.
+            b.setBounded(OffsetsInitializer.latest());
+        }
+        o.kafkaProperties().forEach(b::setProperty);
+        return b;
+    }
+
+    static OffsetsInitializer startingOffsets(CommonOptions.StartingOffsets s) {
+        switch (s) {
+            case EARLIEST:
+                return OffsetsInitializer.earliest();
+            case LATEST:
+                return OffsetsInitializer.latest();
+            default:
+                return OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package dev.eventflow.common.sketch;
+
+import java.io.IOException;
+import org.apache.datasketches.hll.HllSketch;
+import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
+import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
+import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
+import org.apache.flink.core.memory.DataInputView;
+import org.apache.flink.core.memory.DataOutputView;
+
+/**
+ * Flink state serializer for an {@link HllSketch}: a length-prefixed DataSketches compact image,
+ * which is a stable, versioned, cross-language format (the sketch library reads images written by
+ * older versions). Nothing goes through Kryo, so savepoints survive library and Flink upgrades.
+ * The lgK travels inside the image, so one serializer serves every lgK.
+ */
+public final class HllSketchSerializer extends TypeSerializerSingleton<HllSketch> {
+    private static final long serialVersionUID = 1L;
+
+    public static final HllSketchSerializer INSTANCE = new HllSketchSerializer();
+
+    @Override
+    public boolean isImmutableType() {
+        return false;
+    }
+
+    @Override
+    public HllSketch createInstance() {
+        return HllSketches.create(HllSketches.DEFAULT_LG_K);
+    }
+
+    @Override
+    public HllSketch copy(HllSketch from) {
+        return from.copy();
+    }
+
+    @Override
+    public HllSketch copy(HllSketch from, HllSketch reuse) {
+        return from.copy();
+    }
+
+    @Override
+    public int getLength() {
+        return -1;
+    }
+
+    @Override
+    public void serialize(HllSketch sketch, DataOutputView target) throws IOException {
+        byte[] bytes = HllSketches.toBytes(sketch);
+        target.writeInt(bytes.length);
+        target.write(bytes);
+    }
+
+    @Override
+    public HllSketch deserialize(DataInputView source) throws IOException {
+        byte[] bytes = new byte[source.readInt()];
+        source.readFully(bytes);
+        return HllSketches.fromBytes(bytes);
+    }
+
+    @Override
+    public HllSketch deserialize(HllSketch reuse, DataInputView source) throws IOException {
+        return deserialize(source);
+    }
+
+    @Override
+    public void copy(DataInputView source, DataOutputView target) throws IOException {
+        int length = source.readInt();
+        target.writeInt(length);
+        target.write(source, length);
+    }
+
+    @Override
+    public TypeSerializerSnapshot<HllSketch> snapshotConfiguration() {
+        return new Snapshot();
+    }
+
+    /** Restores the serializer from a savepoint; public with a no-arg constructor, as Flink requires. */
+    public static final class Snapshot extends SimpleTypeSerializerSnapshot<HllSketch> {
+        public Snapshot() {
+            super(() -> INSTANCE);
+        }
+    }
+}

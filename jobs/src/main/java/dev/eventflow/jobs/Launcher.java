@@ -1,0 +1,85 @@
+package dev.eventflow.jobs;
+
+import dev.eventflow.common.config.InvalidOptionException;
+import dev.eventflow.common.config.ParsedOptions;
+import dev.eventflow.common.kafka.StartupCheckException;
+import dev.eventflow.jobs.windowagg.WindowAggregationJob;
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Entry point of the shaded jar: {@code java -jar eventflow-jobs-all.jar <job> [--option value ...]}
+ * or {@code flink run eventflow-jobs-all.jar <job> ...}. Dispatches by job name; {@code --help} lists
+ * a job's options with their defaults. Exit codes: 0 done, 2 bad command line, 1 failed start-up
+ * check or job failure.
+ */
+public final class Launcher {
+
+    private static final Map<String, SuiteJob> JOBS = new LinkedHashMap<>();
+
+    static {
+        for (SuiteJob job : List.<SuiteJob>of(new WindowAggregationJob())) {
+            JOBS.put(job.name(), job);
+        }
+    }
+
+    private Launcher() {}
+
+    public static void main(String[] args) throws Exception {
+        int code = run(args, System.out, System.err);
+        if (code != 0) System.exit(code);
+    }
+
+    /** The launcher without {@code System.exit}, for tests. */
+    public static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
+        if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")) {
+            out.print(usage());
+            return args.length == 0 ? 2 : 0;
+        }
+        SuiteJob job = JOBS.get(args[0]);
+        if (job == null) {
+            err.println("error: unknown job '" + args[0] + "'");
+            err.print(usage());
+            return 2;
+        }
+        String[] rest = Arrays.copyOfRange(args, 1, args.length);
+        if (Arrays.asList(rest).contains("--help") || Arrays.asList(rest).contains("-h")) {
+            out.print(help(job));
+            return 0;
+        }
+        ParsedOptions options;
+        try {
+            options = job.options().parse(rest);
+            job.validate(options);
+        } catch (InvalidOptionException e) {
+            err.println("error: " + e.getMessage());
+            err.println("run '" + job.name() + " --help' for the options");
+            return 2;
+        }
+        try {
+            job.run(options);
+            return 0;
+        } catch (StartupCheckException e) {
+            err.println("error: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    public static Map<String, SuiteJob> jobs() {
+        return JOBS;
+    }
+
+    static String help(SuiteJob job) {
+        return job.options()
+                .help("usage: " + job.name() + " [--option value ...]\n\n" + job.summary());
+    }
+
+    static String usage() {
+        StringBuilder sb = new StringBuilder("usage: <job> [--option value ...]   (<job> --help lists its options)\n\njobs:\n");
+        JOBS.values().forEach(j -> sb.append(String.format("  %-22s %s%n", j.name(), j.summary())));
+        return sb.toString();
+    }
+}

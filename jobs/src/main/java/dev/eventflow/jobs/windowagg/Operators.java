@@ -1,0 +1,35 @@
+package dev.eventflow.jobs.windowagg;
+
+import dev.eventflow.common.flink.OperatorId;
+
+/**
+ * Names and uids of every operator of {@code window-aggregation}. Uids are part of the savepoint
+ * contract: never change one of a deployed job (see the upgrade runbook in the README).
+ */
+public enum Operators implements OperatorId {
+    SOURCE("kafka source: user events", "window-aggregation.source"),
+    ROUTE_DEAD_LETTERS("route malformed records to the DLQ", "window-aggregation.dead-letters"),
+    ROUTE_LATE_EVENTS("route late events", "window-aggregation.late-router"),
+    WINDOW("window aggregate (count, HLL sessions, amounts)", "window-aggregation.window"),
+    SINK_RESULTS("kafka sink: window results", "window-aggregation.sink.results"),
+    SINK_LATE("kafka sink: late events", "window-aggregation.sink.late"),
+    SINK_DEAD_LETTERS("kafka sink: dead letters", "window-aggregation.sink.dlq");
+
+    private final String operatorName;
+    private final String uid;
+
+    Operators(String operatorName, String uid) {
+        this.operatorName = operatorName;
+        this.uid = uid;
+    }
+
+    @Override
+    public String operatorName() {
+        return operatorName;
+    }
+
+    @Override
+    public String uid() {
+        return uid;
+    }
+}

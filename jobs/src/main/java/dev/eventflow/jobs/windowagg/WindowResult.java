@@ -1,0 +1,59 @@
+package dev.eventflow.jobs.windowagg;
+
+import java.util.Objects;
+
+/**
+ * One closed window of one user: the output row of {@code window-aggregation} (DESIGN.md "Window
+ * output"). Amount fields are null when no event in the window carried an amount. A Flink POJO.
+ */
+public class WindowResult {
+
+    public String userId;
+    /** Inclusive window start, epoch ms. */
+    public long windowStart;
+    /** Exclusive window end, epoch ms. */
+    public long windowEnd;
+
+    public long events;
+    /** HLL estimate of distinct session_id values. */
+    public long approxSessions;
+
+    public Double sumAmount;
+    public Double avgAmount;
+    public Double minAmount;
+    public Double maxAmount;
+    /** Events with {@code event_type = "purchase"}. */
+    public long purchases;
+
+    public WindowResult() {}
+
+    @Override
+    public boolean equals(Object o) {
+        if (this == o) return true;
+        if (!(o instanceof WindowResult)) return false;
+        WindowResult r = (WindowResult) o;
+        return windowStart == r.windowStart
+                && windowEnd == r.windowEnd
+                && events == r.events
+                && approxSessions == r.approxSessions
+                && purchases == r.purchases
+                && Objects.equals(userId, r.userId)
+                && Objects.equals(sumAmount, r.sumAmount)
+                && Objects.equals(avgAmount, r.avgAmount)
+                && Objects.equals(minAmount, r.minAmount)
+                && Objects.equals(maxAmount, r.maxAmount);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(userId, windowStart, windowEnd, events);
+    }
+
+    @Override
+    public String toString() {
+        return "WindowResult{" + userId + " [" + java.time.Instant.ofEpochMilli(windowStart) + ", "
+                + java.time.Instant.ofEpochMilli(windowEnd) + ") events=" + events + " sessions~" + approxSessions
+                + " sum=" + sumAmount + " avg=" + avgAmount + " min=" + minAmount + " max=" + maxAmount
+                + " purchases=" + purchases + "}";
+    }
+}
