@@ -11,10 +11,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Entry point of the shaded jar: {@code java -jar eventflow-jobs-all.jar <job> [--option value ...]}
- * or {@code flink run eventflow-jobs-all.jar <job> ...}. Dispatches by job name; {@code --help} lists
- * a job's options with their defaults. Exit codes: 0 done, 2 bad command line, 1 failed start-up
- * check or job failure.
+ * Entry point of the shaded jar: {@code java -jar eventflow-jobs-all.jar <job> [--option value
+ * ...]} or {@code flink run eventflow-jobs-all.jar <job> ...}. Dispatches by job name; {@code
+ * --help} lists a job's options with their defaults. Exit codes: 0 done, 2 bad command line, 1
+ * failed start-up check or job failure.
  */
 public final class Launcher {
 
@@ -35,7 +35,10 @@ public final class Launcher {
 
     /** The launcher without {@code System.exit}, for tests. */
     public static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
-        if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")) {
+        if (args.length == 0
+                || args[0].equals("--help")
+                || args[0].equals("-h")
+                || args[0].equals("help")) {
             out.print(usage());
             return args.length == 0 ? 2 : 0;
         }
@@ -78,7 +81,9 @@ public final class Launcher {
     }
 
     static String usage() {
-        StringBuilder sb = new StringBuilder("usage: <job> [--option value ...]   (<job> --help lists its options)\n\njobs:\n");
+        StringBuilder sb =
+                new StringBuilder(
+                        "usage: <job> [--option value ...]   (<job> --help lists its options)\n\njobs:\n");
         JOBS.values().forEach(j -> sb.append(String.format("  %-22s %s%n", j.name(), j.summary())));
         return sb.toString();
     }

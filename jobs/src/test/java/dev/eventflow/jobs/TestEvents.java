@@ -34,7 +34,8 @@ public final class TestEvents {
      * A seeded stream of events over {@code minutes} of event time, shuffled back by up to {@code
      * maxDisorderMs} (kept below the watermark delay, so nothing is late), with amounts on some.
      */
-    public static List<UserEvent> seeded(long seed, int count, int users, int minutes, long maxDisorderMs) {
+    public static List<UserEvent> seeded(
+            long seed, int count, int users, int minutes, long maxDisorderMs) {
         SplittableRandom r = new SplittableRandom(seed);
         List<UserEvent> out = new ArrayList<>(count);
         long span = minutes * MINUTE;
@@ -43,8 +44,18 @@ public final class TestEvents {
             long clock = T0 + span * i / count;
             long time = Math.max(T0, clock - r.nextLong(maxDisorderMs + 1));
             String type = types[r.nextInt(types.length)];
-            Double amount = type.equals("purchase") || type.equals("add_to_cart") ? Math.round(r.nextDouble(1, 200) * 100) / 100.0 : null;
-            out.add(new UserEvent("e-" + seed + "-" + i, "user-" + r.nextInt(users), "s-" + r.nextInt(users * 3), type, time, amount));
+            Double amount =
+                    type.equals("purchase") || type.equals("add_to_cart")
+                            ? Math.round(r.nextDouble(1, 200) * 100) / 100.0
+                            : null;
+            out.add(
+                    new UserEvent(
+                            "e-" + seed + "-" + i,
+                            "user-" + r.nextInt(users),
+                            "s-" + r.nextInt(users * 3),
+                            type,
+                            time,
+                            amount));
         }
         return out;
     }

@@ -5,7 +5,8 @@ import java.util.List;
 
 /**
  * The options every job understands (DESIGN.md "Contracts"), declared once. A job's own option set
- * is {@link #ALL} plus its specific options, so users, scripts and tools drive every job the same way.
+ * is {@link #ALL} plus its specific options, so users, scripts and tools drive every job the same
+ * way.
  */
 public final class CommonOptions {
 
@@ -38,13 +39,22 @@ public final class CommonOptions {
             Option.string("input-topic", "user-events", "topic the user events are read from");
 
     public static final Option<String> OUTPUT_TOPIC =
-            Option.string("output-topic", "processed-user-events", "topic the job's results are written to");
+            Option.string(
+                    "output-topic",
+                    "processed-user-events",
+                    "topic the job's results are written to");
 
     public static final Option<String> LATE_TOPIC =
-            Option.string("late-topic", "late-user-events", "topic late events are written to, with watermark and lateness");
+            Option.string(
+                    "late-topic",
+                    "late-user-events",
+                    "topic late events are written to, with watermark and lateness");
 
     public static final Option<String> DLQ_TOPIC =
-            Option.string("dlq-topic", "user-events-dlq", "dead-letter topic for malformed records, with the reason in headers");
+            Option.string(
+                    "dlq-topic",
+                    "user-events-dlq",
+                    "dead-letter topic for malformed records, with the reason in headers");
 
     public static final Option<String> GROUP_ID =
             Option.optionalString("group-id", "Kafka consumer group id [default: eventflow-<job>]");
@@ -57,7 +67,9 @@ public final class CommonOptions {
                     "where to start without restored state (committed falls back to earliest)");
 
     public static final Option<Boolean> BOUNDED =
-            Option.flag("bounded", "read up to the end offsets seen at start, flush all windows, then finish");
+            Option.flag(
+                    "bounded",
+                    "read up to the end offsets seen at start, flush all windows, then finish");
 
     public static final Option<Duration> WATERMARK_DELAY =
             Option.duration(
@@ -79,7 +91,10 @@ public final class CommonOptions {
                     .check(d -> !d.isZero(), "must be positive");
 
     public static final Option<Duration> CHECKPOINT_INTERVAL =
-            Option.duration("checkpoint-interval", Duration.ofSeconds(10), "how often state is checkpointed and output committed")
+            Option.duration(
+                            "checkpoint-interval",
+                            Duration.ofSeconds(10),
+                            "how often state is checkpointed and output committed")
                     .check(d -> d.toMillis() >= 10, "must be at least 10ms");
 
     public static final Option<String> CHECKPOINT_DIR =
@@ -95,7 +110,10 @@ public final class CommonOptions {
                     "rocksdb (incremental checkpoints, state on disk) or hashmap (heap)");
 
     public static final Option<Integer> PARALLELISM =
-            Option.integer("parallelism", 0, "operator parallelism (0 = the cluster's default; 2 for a local run)")
+            Option.integer(
+                            "parallelism",
+                            0,
+                            "operator parallelism (0 = the cluster's default; 2 for a local run)")
                     .check(p -> p >= 0, "must be >= 0");
 
     public static final Option<Integer> MAX_PARALLELISM =
@@ -124,14 +142,19 @@ public final class CommonOptions {
                     "Kafka transaction.timeout.ms; must exceed the checkpoint interval and not exceed the broker's transaction.max.timeout.ms");
 
     public static final Option<Boolean> CREATE_TOPICS =
-            Option.flag("create-topics", "create missing topics through the Kafka admin client at start-up");
+            Option.flag(
+                    "create-topics",
+                    "create missing topics through the Kafka admin client at start-up");
 
     public static final Option<Integer> TOPIC_PARTITIONS =
             Option.integer("topic-partitions", 3, "partitions of topics created by --create-topics")
                     .check(p -> p >= 1, "must be >= 1");
 
     public static final Option<Integer> TOPIC_REPLICATION_FACTOR =
-            Option.integer("topic-replication-factor", 1, "replication factor of topics created by --create-topics")
+            Option.integer(
+                            "topic-replication-factor",
+                            1,
+                            "replication factor of topics created by --create-topics")
                     .check(p -> p >= 1, "must be >= 1");
 
     /** The common options in {@code --help} order. */

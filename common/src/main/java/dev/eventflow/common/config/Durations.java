@@ -6,8 +6,8 @@ import java.util.regex.Pattern;
 
 /**
  * Parses and prints the short durations every option uses: {@code 500ms}, {@code 10s}, {@code 5m},
- * {@code 1h}, {@code 1d}. One unit per value, no spaces, no fractions: a value a reader can check at
- * a glance and a typo (say {@code 10 min} or {@code 5M}) that fails loudly rather than guessing.
+ * {@code 1h}, {@code 1d}. One unit per value, no spaces, no fractions: a value a reader can check
+ * at a glance and a typo (say {@code 10 min} or {@code 5M}) that fails loudly rather than guessing.
  */
 public final class Durations {
 
@@ -22,7 +22,9 @@ public final class Durations {
         Matcher m = FORMAT.matcher(text == null ? "" : text.trim());
         if (!m.matches()) {
             throw new IllegalArgumentException(
-                    "'" + text + "' is not a duration; use a whole number and one unit of ms, s, m, h, d (e.g. 500ms, 10s, 5m, 1h)");
+                    "'"
+                            + text
+                            + "' is not a duration; use a whole number and one unit of ms, s, m, h, d (e.g. 500ms, 10s, 5m, 1h)");
         }
         long n = Long.parseLong(m.group(1));
         switch (m.group(2)) {

@@ -66,7 +66,15 @@ public final class Option<T> implements Serializable {
     /** A string option that may be left unset (absent means "feature off"). */
     public static Option<String> optionalString(String key, String description) {
         return new Option<>(
-                key, null, description, "<text>", s -> s, s -> !s.isBlank(), "must not be empty", false, true);
+                key,
+                null,
+                description,
+                "<text>",
+                s -> s,
+                s -> !s.isBlank(),
+                "must not be empty",
+                false,
+                true);
     }
 
     public static Option<Duration> duration(String key, Duration defaultValue, String description) {
@@ -142,7 +150,8 @@ public final class Option<T> implements Serializable {
     public static <E extends Enum<E>> Option<E> choice(
             String key, Class<E> type, E defaultValue, String description) {
         E[] values = type.getEnumConstants();
-        String names = String.join("|", Arrays.stream(values).map(Option::spell).toArray(String[]::new));
+        String names =
+                String.join("|", Arrays.stream(values).map(Option::spell).toArray(String[]::new));
         return new Option<>(
                 key,
                 defaultValue,
@@ -171,7 +180,15 @@ public final class Option<T> implements Serializable {
         String previousMessage = checkMessage;
         if (previous == null) {
             return new Option<>(
-                    key, defaultValue, description, valueHint, parser, predicate, message, flag, optional);
+                    key,
+                    defaultValue,
+                    description,
+                    valueHint,
+                    parser,
+                    predicate,
+                    message,
+                    flag,
+                    optional);
         }
         // Keep both checks; report whichever fails.
         return new Option<>(
@@ -232,10 +249,12 @@ public final class Option<T> implements Serializable {
         try {
             ok = check.test(value);
         } catch (IllegalArgumentException e) {
-            throw new InvalidOptionException("--" + key + " " + e.getMessage() + " (got " + show(value) + ")");
+            throw new InvalidOptionException(
+                    "--" + key + " " + e.getMessage() + " (got " + show(value) + ")");
         }
         if (!ok) {
-            throw new InvalidOptionException("--" + key + " " + checkMessage + " (got " + show(value) + ")");
+            throw new InvalidOptionException(
+                    "--" + key + " " + checkMessage + " (got " + show(value) + ")");
         }
     }
 

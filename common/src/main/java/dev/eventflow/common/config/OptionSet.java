@@ -44,7 +44,9 @@ public final class OptionSet {
             String arg = args[i];
             if (!arg.startsWith("--") || arg.length() == 2) {
                 throw new InvalidOptionException(
-                        "unexpected argument '" + arg + "': options look like --name value (see --help)");
+                        "unexpected argument '"
+                                + arg
+                                + "': options look like --name value (see --help)");
             }
             String name = arg.substring(2);
             String inlineValue = null;
@@ -61,7 +63,8 @@ public final class OptionSet {
             }
             Option<?> option = options.get(name);
             if (option == null) {
-                throw new InvalidOptionException("unknown option --" + name + suggestion(name) + " (see --help)");
+                throw new InvalidOptionException(
+                        "unknown option --" + name + suggestion(name) + " (see --help)");
             }
             if (values.containsKey(option)) {
                 throw new InvalidOptionException("--" + name + " given twice");
@@ -71,7 +74,8 @@ public final class OptionSet {
                 raw = inlineValue;
             } else if (option.isFlag()
                     && (i + 1 >= args.length
-                            || !(args[i + 1].equalsIgnoreCase("true") || args[i + 1].equalsIgnoreCase("false")))) {
+                            || !(args[i + 1].equalsIgnoreCase("true")
+                                    || args[i + 1].equalsIgnoreCase("false")))) {
                 raw = "true";
             } else {
                 raw = valueAfter(args, i, name);
@@ -81,7 +85,8 @@ public final class OptionSet {
         }
         for (Option<?> o : options.values()) {
             if (!values.containsKey(o) && o.isRequired()) {
-                throw new InvalidOptionException("missing required option --" + o.key() + ": " + o.description());
+                throw new InvalidOptionException(
+                        "missing required option --" + o.key() + ": " + o.description());
             }
         }
         return new ParsedOptions(values, kafka);
@@ -145,7 +150,8 @@ public final class OptionSet {
         }
         sb.append("  --kafka.<property> <value>")
                 .append(" ".repeat(44 - 28))
-                .append("any Kafka client property, passed to every source, sink and admin client\n")
+                .append(
+                        "any Kafka client property, passed to every source, sink and admin client\n")
                 .append(" ".repeat(44))
                 .append("(security.protocol, sasl.jaas.config, ssl.*, fetch/batch tuning, ...)\n");
         return sb.toString();

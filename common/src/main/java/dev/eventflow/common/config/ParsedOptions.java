@@ -21,7 +21,9 @@ public final class ParsedOptions implements Serializable {
     /** The given value, or the option's default (which may be null for optional options). */
     @SuppressWarnings("unchecked")
     public <T> T get(Option<T> option) {
-        return values.containsKey(option.key()) ? (T) values.get(option.key()) : option.defaultValue();
+        return values.containsKey(option.key())
+                ? (T) values.get(option.key())
+                : option.defaultValue();
     }
 
     public boolean isSet(Option<?> option) {

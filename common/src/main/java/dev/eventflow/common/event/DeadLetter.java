@@ -6,8 +6,8 @@ import java.util.Objects;
 /**
  * A record that could not be turned into a {@link UserEvent}: the raw key and value as read, the
  * reason, and where it came from. Written to the dead-letter topic unchanged (value and key), with
- * the reason and the source coordinates in headers, so nothing is lost and it can be replayed.
- * A Flink POJO.
+ * the reason and the source coordinates in headers, so nothing is lost and it can be replayed. A
+ * Flink POJO.
  */
 public class DeadLetter {
 
@@ -15,8 +15,10 @@ public class DeadLetter {
     public String sourceTopic;
     public int sourcePartition;
     public long sourceOffset;
+
     /** The source record's Kafka timestamp (epoch ms), or -1. */
     public long sourceTimestamp;
+
     public byte[] key;
     public byte[] value;
 
@@ -60,6 +62,14 @@ public class DeadLetter {
 
     @Override
     public String toString() {
-        return "DeadLetter{" + sourceTopic + "-" + sourcePartition + "@" + sourceOffset + ": " + reason + "}";
+        return "DeadLetter{"
+                + sourceTopic
+                + "-"
+                + sourcePartition
+                + "@"
+                + sourceOffset
+                + ": "
+                + reason
+                + "}";
     }
 }

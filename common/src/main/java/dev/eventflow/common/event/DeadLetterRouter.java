@@ -9,7 +9,8 @@ import org.apache.flink.util.OutputTag;
 /**
  * Splits the source's {@link ParsedRecord}s: valid events continue downstream, dead letters leave
  * through the {@link #DEAD_LETTERS} side output (to the DLQ topic) and are counted in the {@code
- * deadLetters} metric. Stateless and chained to the source, so it costs one virtual call per record.
+ * deadLetters} metric. Stateless and chained to the source, so it costs one virtual call per
+ * record.
  */
 public final class DeadLetterRouter extends ProcessFunction<ParsedRecord, UserEvent> {
     private static final long serialVersionUID = 1L;

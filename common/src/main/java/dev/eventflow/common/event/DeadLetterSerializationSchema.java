@@ -7,11 +7,12 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
  * Writes a {@link DeadLetter} to the DLQ topic as it arrived (same key and value bytes, so it can
- * be replayed as-is after a fix) with the reason and source coordinates as headers:
- * {@value #REASON}, {@value #SOURCE_TOPIC}, {@value #SOURCE_PARTITION}, {@value #SOURCE_OFFSET},
- * {@value #SOURCE_TIMESTAMP}.
+ * be replayed as-is after a fix) with the reason and source coordinates as headers: {@value
+ * #REASON}, {@value #SOURCE_TOPIC}, {@value #SOURCE_PARTITION}, {@value #SOURCE_OFFSET}, {@value
+ * #SOURCE_TIMESTAMP}.
  */
-public final class DeadLetterSerializationSchema implements KafkaRecordSerializationSchema<DeadLetter> {
+public final class DeadLetterSerializationSchema
+        implements KafkaRecordSerializationSchema<DeadLetter> {
     private static final long serialVersionUID = 1L;
 
     public static final String REASON = "dlq.reason";
@@ -27,7 +28,8 @@ public final class DeadLetterSerializationSchema implements KafkaRecordSerializa
     }
 
     @Override
-    public ProducerRecord<byte[], byte[]> serialize(DeadLetter d, KafkaSinkContext context, Long timestamp) {
+    public ProducerRecord<byte[], byte[]> serialize(
+            DeadLetter d, KafkaSinkContext context, Long timestamp) {
         RecordHeaders headers = new RecordHeaders();
         headers.add(REASON, bytes(d.reason));
         headers.add(SOURCE_TOPIC, bytes(d.sourceTopic));

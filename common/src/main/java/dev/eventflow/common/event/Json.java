@@ -9,7 +9,8 @@ import java.time.Instant;
 
 /**
  * Writing the suite's JSON outputs with Jackson's streaming generator: no reflection, no object
- * mapper, one small buffer per record. Times are written as ISO-8601 UTC ({@code 2026-01-01T10:05:00Z}).
+ * mapper, one small buffer per record. Times are written as ISO-8601 UTC ({@code
+ * 2026-01-01T10:05:00Z}).
  */
 public final class Json {
 
@@ -42,7 +43,9 @@ public final class Json {
         }
     }
 
-    /** Writes the fields of a {@link UserEvent} (event_time as ISO-8601 UTC) into an open object. */
+    /**
+     * Writes the fields of a {@link UserEvent} (event_time as ISO-8601 UTC) into an open object.
+     */
     public static void eventFields(JsonGenerator g, UserEvent e) throws IOException {
         g.writeStringField("event_id", e.eventId);
         g.writeStringField("user_id", e.userId);

@@ -2,9 +2,9 @@ package dev.eventflow.common.event;
 
 /**
  * What the Kafka source emits for every input record: exactly one of {@link #event} or {@link
- * #deadLetter} is set. Parsing happens inside the source so that the watermark is generated per Kafka
- * partition from the parsed event time; dead letters carry no event time and never move it.
- * A Flink POJO.
+ * #deadLetter} is set. Parsing happens inside the source so that the watermark is generated per
+ * Kafka partition from the parsed event time; dead letters carry no event time and never move it. A
+ * Flink POJO.
  */
 public class ParsedRecord {
 

@@ -16,15 +16,22 @@ public class UserEvent {
     public String userId;
     public String sessionId;
     public String eventType;
+
     /** Event time, epoch milliseconds UTC. */
     public long eventTime;
+
     /** Optional; null when the event carries no amount. */
     public Double amount;
 
     public UserEvent() {}
 
     public UserEvent(
-            String eventId, String userId, String sessionId, String eventType, long eventTime, Double amount) {
+            String eventId,
+            String userId,
+            String sessionId,
+            String eventType,
+            long eventTime,
+            Double amount) {
         this.eventId = eventId;
         this.userId = userId;
         this.sessionId = sessionId;
@@ -58,12 +65,22 @@ public class UserEvent {
     @Override
     public String toString() {
         return "UserEvent{"
-                + "eventId='" + eventId + '\''
-                + ", userId='" + userId + '\''
-                + ", sessionId='" + sessionId + '\''
-                + ", eventType='" + eventType + '\''
-                + ", eventTime=" + java.time.Instant.ofEpochMilli(eventTime)
-                + ", amount=" + amount
+                + "eventId='"
+                + eventId
+                + '\''
+                + ", userId='"
+                + userId
+                + '\''
+                + ", sessionId='"
+                + sessionId
+                + '\''
+                + ", eventType='"
+                + eventType
+                + '\''
+                + ", eventTime="
+                + java.time.Instant.ofEpochMilli(eventTime)
+                + ", amount="
+                + amount
                 + '}';
     }
 }

@@ -10,7 +10,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * DeadLetter} carrying the raw bytes, the reason and the source coordinates. Never throws on bad
  * input: one malformed record must not fail (and endlessly restart) the job.
  */
-public final class UserEventDeserializationSchema implements KafkaRecordDeserializationSchema<ParsedRecord> {
+public final class UserEventDeserializationSchema
+        implements KafkaRecordDeserializationSchema<ParsedRecord> {
     private static final long serialVersionUID = 1L;
 
     private final UserEventParser parser;

@@ -37,7 +37,8 @@ public final class UserEventParser implements Serializable {
 
     /** With an explicit wall clock, for tests. The supplier must be serializable. */
     public UserEventParser(long maxFutureSkewMs, LongSupplier clock) {
-        if (maxFutureSkewMs <= 0) throw new IllegalArgumentException("maxFutureSkewMs must be positive");
+        if (maxFutureSkewMs <= 0)
+            throw new IllegalArgumentException("maxFutureSkewMs must be positive");
         this.maxFutureSkewMs = maxFutureSkewMs;
         this.clock = clock;
     }
@@ -123,14 +124,18 @@ public final class UserEventParser implements Serializable {
         if (value.isEmpty()) throw new MalformedEventException("empty field " + field);
     }
 
-    private static String text(JsonParser p, JsonToken v, String field) throws IOException, MalformedEventException {
+    private static String text(JsonParser p, JsonToken v, String field)
+            throws IOException, MalformedEventException {
         if (v == JsonToken.VALUE_STRING) return p.getText();
-        if (v == JsonToken.VALUE_NUMBER_INT) return p.getText(); // ids sent as numbers are still ids
+        if (v == JsonToken.VALUE_NUMBER_INT)
+            return p.getText(); // ids sent as numbers are still ids
         if (v == JsonToken.VALUE_NULL) return null;
-        throw new MalformedEventException("field " + field + " must be a string, got " + describe(v));
+        throw new MalformedEventException(
+                "field " + field + " must be a string, got " + describe(v));
     }
 
-    private static long eventTime(JsonParser p, JsonToken v) throws IOException, MalformedEventException {
+    private static long eventTime(JsonParser p, JsonToken v)
+            throws IOException, MalformedEventException {
         if (v == JsonToken.VALUE_NUMBER_INT) {
             if (p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
                 throw new MalformedEventException("event_time out of range: " + p.getText());
@@ -140,9 +145,11 @@ public final class UserEventParser implements Serializable {
         if (v == JsonToken.VALUE_STRING) {
             return parseTime(p.getText());
         }
-        if (v == JsonToken.VALUE_NULL) throw new MalformedEventException("missing field event_time");
+        if (v == JsonToken.VALUE_NULL)
+            throw new MalformedEventException("missing field event_time");
         throw new MalformedEventException(
-                "event_time must be ISO-8601 with a zone or epoch milliseconds, got " + describe(v));
+                "event_time must be ISO-8601 with a zone or epoch milliseconds, got "
+                        + describe(v));
     }
 
     /** ISO-8601 with zone/offset, or a string of digits meaning epoch milliseconds. */
@@ -153,10 +160,14 @@ public final class UserEventParser implements Serializable {
         }
         try {
             if (s.endsWith("Z") || s.endsWith("z")) return Instant.parse(s).toEpochMilli();
-            return ZonedDateTime.parse(s, DateTimeFormatter.ISO_ZONED_DATE_TIME).toInstant().toEpochMilli();
+            return ZonedDateTime.parse(s, DateTimeFormatter.ISO_ZONED_DATE_TIME)
+                    .toInstant()
+                    .toEpochMilli();
         } catch (DateTimeParseException | ArithmeticException e) {
             throw new MalformedEventException(
-                    "event_time '" + s + "' is neither ISO-8601 with a zone (2026-01-01T10:00:00Z) nor epoch milliseconds");
+                    "event_time '"
+                            + s
+                            + "' is neither ISO-8601 with a zone (2026-01-01T10:00:00Z) nor epoch milliseconds");
         }
     }
 
@@ -168,7 +179,8 @@ public final class UserEventParser implements Serializable {
         return true;
     }
 
-    private static Double amount(JsonParser p, JsonToken v) throws IOException, MalformedEventException {
+    private static Double amount(JsonParser p, JsonToken v)
+            throws IOException, MalformedEventException {
         if (v == JsonToken.VALUE_NULL) return null;
         if (v == JsonToken.VALUE_NUMBER_INT || v == JsonToken.VALUE_NUMBER_FLOAT) {
             double d = p.getDoubleValue();

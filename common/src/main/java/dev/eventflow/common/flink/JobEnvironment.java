@@ -14,13 +14,14 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  *
  * <ul>
  *   <li>checkpointing on (exactly-once mode), retained on cancellation, so a cancelled job can be
- *       resumed; RocksDB with incremental checkpoints by default, heap ({@code hashmap}) on request;
- *   <li>{@code pipeline.generic-types: false}: a state or record type that would silently fall back to
- *       Kryo fails the build of the job graph instead (Kryo state is the classic upgrade trap);
- *   <li>{@code pipeline.auto-generate-uids: false}: an operator without an explicit uid fails at once,
- *       so savepoints always map to operators;
- *   <li>{@code pipeline.max-parallelism} set explicitly: it fixes the key groups of the state, and so
- *       the upper bound for rescaling from a savepoint.
+ *       resumed; RocksDB with incremental checkpoints by default, heap ({@code hashmap}) on
+ *       request;
+ *   <li>{@code pipeline.generic-types: false}: a state or record type that would silently fall back
+ *       to Kryo fails the build of the job graph instead (Kryo state is the classic upgrade trap);
+ *   <li>{@code pipeline.auto-generate-uids: false}: an operator without an explicit uid fails at
+ *       once, so savepoints always map to operators;
+ *   <li>{@code pipeline.max-parallelism} set explicitly: it fixes the key groups of the state, and
+ *       so the upper bound for rescaling from a savepoint.
  * </ul>
  *
  * Under {@code flink run} the cluster's environment is used and these settings are layered on top;
@@ -28,12 +29,16 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  */
 public final class JobEnvironment {
 
-    /** Default parallelism of a local run; one slot per core on a big host runs out of network buffers. */
+    /**
+     * Default parallelism of a local run; one slot per core on a big host runs out of network
+     * buffers.
+     */
     public static final int LOCAL_DEFAULT_PARALLELISM = 2;
 
     private JobEnvironment() {}
 
-    public static Configuration configuration(ParsedOptions o, String jobName, RuntimeExecutionMode mode) {
+    public static Configuration configuration(
+            ParsedOptions o, String jobName, RuntimeExecutionMode mode) {
         Configuration conf = new Configuration();
         conf.setString("pipeline.name", jobName);
         conf.set(ExecutionOptions.RUNTIME_MODE, mode);
@@ -41,10 +46,15 @@ public final class JobEnvironment {
         conf.setString("pipeline.auto-generate-uids", "false");
         conf.set(PipelineOptions.MAX_PARALLELISM, o.get(CommonOptions.MAX_PARALLELISM));
         if (mode == RuntimeExecutionMode.STREAMING) {
-            conf.setString("execution.checkpointing.interval", o.get(CommonOptions.CHECKPOINT_INTERVAL).toMillis() + " ms");
+            conf.setString(
+                    "execution.checkpointing.interval",
+                    o.get(CommonOptions.CHECKPOINT_INTERVAL).toMillis() + " ms");
             conf.setString("execution.checkpointing.mode", "EXACTLY_ONCE");
-            conf.setString("execution.checkpointing.externalized-checkpoint-retention", "RETAIN_ON_CANCELLATION");
-            // Commits the last Kafka transaction of a --bounded run (default true; stated because it matters).
+            conf.setString(
+                    "execution.checkpointing.externalized-checkpoint-retention",
+                    "RETAIN_ON_CANCELLATION");
+            // Commits the last Kafka transaction of a --bounded run (default true; stated because
+            // it matters).
             conf.setString("execution.checkpointing.checkpoints-after-tasks-finish", "true");
         }
         if (o.get(CommonOptions.STATE_BACKEND) == CommonOptions.StateBackend.ROCKSDB) {
@@ -65,12 +75,16 @@ public final class JobEnvironment {
         return conf;
     }
 
-    /** True when no cluster (flink run, a test MiniCluster) provides the environment: a java -jar run. */
+    /**
+     * True when no cluster (flink run, a test MiniCluster) provides the environment: a java -jar
+     * run.
+     */
     public static boolean isStandalone() {
         return StreamExecutionEnvironment.areExplicitEnvironmentsAllowed();
     }
 
-    public static StreamExecutionEnvironment create(ParsedOptions o, String jobName, RuntimeExecutionMode mode) {
+    public static StreamExecutionEnvironment create(
+            ParsedOptions o, String jobName, RuntimeExecutionMode mode) {
         Configuration conf = configuration(o, jobName, mode);
         if (isStandalone()) {
             if (o.get(CommonOptions.PARALLELISM) == 0) {

@@ -1,10 +1,10 @@
 package dev.eventflow.common.flink;
 
 /**
- * A readable operator name paired with its stable uid. Each job declares its operators once (an enum
- * implementing this) and applies both with {@code .name(op.operatorName()).uid(op.uid())}; savepoint
- * tooling uses the same constants. A uid must never change once a job has run in production: state
- * in a savepoint is matched to operators by uid.
+ * A readable operator name paired with its stable uid. Each job declares its operators once (an
+ * enum implementing this) and applies both with {@code .name(op.operatorName()).uid(op.uid())};
+ * savepoint tooling uses the same constants. A uid must never change once a job has run in
+ * production: state in a savepoint is matched to operators by uid.
  */
 public interface OperatorId {
 

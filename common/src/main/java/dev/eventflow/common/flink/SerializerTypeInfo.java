@@ -58,7 +58,11 @@ public final class SerializerTypeInfo<T> extends TypeInformation<T> {
 
     @Override
     public String toString() {
-        return "SerializerTypeInfo<" + type.getSimpleName() + ", " + serializer.getClass().getSimpleName() + ">";
+        return "SerializerTypeInfo<"
+                + type.getSimpleName()
+                + ", "
+                + serializer.getClass().getSimpleName()
+                + ">";
     }
 
     @Override

@@ -6,12 +6,12 @@ import java.util.SplittableRandom;
 
 /**
  * A seeded generator of realistic user-event JSON for demos, benchmarks and large tests: many users
- * with a skewed activity distribution, sessions that start and end, a funnel of event types
- * (page views, clicks, add-to-cart, purchases with amounts), bounded disorder, and a small share of
- * very late and malformed records. Same seed, same stream: runs are reproducible.
+ * with a skewed activity distribution, sessions that start and end, a funnel of event types (page
+ * views, clicks, add-to-cart, purchases with amounts), bounded disorder, and a small share of very
+ * late and malformed records. Same seed, same stream: runs are reproducible.
  *
- * <p>Time is simulated: {@link #next()} advances an event-time clock by {@code stepMs} per event, so
- * a demo can play an hour of traffic in a minute. Not thread-safe.
+ * <p>Time is simulated: {@link #next()} advances an event-time clock by {@code stepMs} per event,
+ * so a demo can play an hour of traffic in a minute. Not thread-safe.
  */
 public final class UserEventGenerator {
 
@@ -19,6 +19,7 @@ public final class UserEventGenerator {
     public static final class Generated {
         public final String key;
         public final String json;
+
         /** Event time (epoch ms); -1 for a malformed record. */
         public final long eventTime;
 
@@ -38,7 +39,9 @@ public final class UserEventGenerator {
         MALFORMED
     }
 
-    private static final String[] FUNNEL = {"page_view", "page_view", "page_view", "click", "click", "add_to_cart", "purchase"};
+    private static final String[] FUNNEL = {
+        "page_view", "page_view", "page_view", "click", "click", "add_to_cart", "purchase"
+    };
 
     private final SplittableRandom random;
     private final int users;
@@ -54,8 +57,10 @@ public final class UserEventGenerator {
     /**
      * @param startTime event time of the first event (epoch ms)
      * @param stepMs event-time advance per generated event
-     * @param maxDisorderMs events are shuffled back up to this much (keep below the watermark delay)
-     * @param lateByMs how far behind the clock a "late" event is placed (beyond the watermark delay)
+     * @param maxDisorderMs events are shuffled back up to this much (keep below the watermark
+     *     delay)
+     * @param lateByMs how far behind the clock a "late" event is placed (beyond the watermark
+     *     delay)
      */
     public UserEventGenerator(
             long seed,
@@ -95,13 +100,21 @@ public final class UserEventGenerator {
         }
         String type = FUNNEL[random.nextInt(FUNNEL.length)];
         boolean late = roll < malformedShare + lateShare;
-        long time = late ? clock - lateByMs - random.nextLong(Math.max(1, lateByMs / 2)) : clock - random.nextLong(maxDisorderMs + 1);
-        StringBuilder json = new StringBuilder(192)
-                .append("{\"event_id\":\"e-").append(id)
-                .append("\",\"user_id\":\"").append(userId)
-                .append("\",\"session_id\":\"").append(userSessions[user])
-                .append("\",\"event_type\":\"").append(type)
-                .append("\",\"event_time\":");
+        long time =
+                late
+                        ? clock - lateByMs - random.nextLong(Math.max(1, lateByMs / 2))
+                        : clock - random.nextLong(maxDisorderMs + 1);
+        StringBuilder json =
+                new StringBuilder(192)
+                        .append("{\"event_id\":\"e-")
+                        .append(id)
+                        .append("\",\"user_id\":\"")
+                        .append(userId)
+                        .append("\",\"session_id\":\"")
+                        .append(userSessions[user])
+                        .append("\",\"event_type\":\"")
+                        .append(type)
+                        .append("\",\"event_time\":");
         // Both accepted time formats appear, as they do in real topics.
         if ((id & 1) == 0) {
             json.append('"').append(Instant.ofEpochMilli(time)).append('"');
@@ -109,7 +122,8 @@ public final class UserEventGenerator {
             json.append(time);
         }
         if (type.equals("purchase") || type.equals("add_to_cart")) {
-            json.append(",\"amount\":").append(String.format(Locale.ROOT, "%.2f", 5 + random.nextDouble() * 195));
+            json.append(",\"amount\":")
+                    .append(String.format(Locale.ROOT, "%.2f", 5 + random.nextDouble() * 195));
         }
         json.append('}');
         return new Generated(userId, json.toString(), time, late ? Kind.LATE : Kind.ON_TIME);
@@ -128,10 +142,18 @@ public final class UserEventGenerator {
                 json = "{\"event_id\":\"e-" + id + "\",\"user_id\":\"user-x\""; // truncated
                 break;
             case 1:
-                json = "{\"event_id\":\"e-" + id + "\",\"session_id\":\"s\",\"event_type\":\"click\",\"event_time\":" + clock + "}"; // no user_id
+                json =
+                        "{\"event_id\":\"e-"
+                                + id
+                                + "\",\"session_id\":\"s\",\"event_type\":\"click\",\"event_time\":"
+                                + clock
+                                + "}"; // no user_id
                 break;
             case 2:
-                json = "{\"event_id\":\"e-" + id + "\",\"user_id\":\"u\",\"session_id\":\"s\",\"event_type\":\"click\",\"event_time\":\"yesterday\"}";
+                json =
+                        "{\"event_id\":\"e-"
+                                + id
+                                + "\",\"user_id\":\"u\",\"session_id\":\"s\",\"event_type\":\"click\",\"event_time\":\"yesterday\"}";
                 break;
             default:
                 json = "not json at all #" + id;

@@ -44,7 +44,9 @@ public final class KafkaPreflight {
         validateTransactionTimeoutAgainstCheckpoints(o, transactional);
         Properties props = KafkaSettings.clientProperties(o);
         props.putIfAbsent(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "15000");
-        props.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Long.toString(ADMIN_TIMEOUT.toMillis()));
+        props.putIfAbsent(
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+                Long.toString(ADMIN_TIMEOUT.toMillis()));
         String servers = o.get(CommonOptions.BOOTSTRAP_SERVERS);
         try (Admin admin = Admin.create(props)) {
             Collection<Node> nodes = describeCluster(admin, servers);
@@ -69,8 +71,11 @@ public final class KafkaPreflight {
         }
     }
 
-    /** The checks that need no broker: a transaction must outlive the checkpoint that commits it. */
-    public static void validateTransactionTimeoutAgainstCheckpoints(ParsedOptions o, boolean transactional) {
+    /**
+     * The checks that need no broker: a transaction must outlive the checkpoint that commits it.
+     */
+    public static void validateTransactionTimeoutAgainstCheckpoints(
+            ParsedOptions o, boolean transactional) {
         if (!transactional) return;
         Duration timeout = o.get(CommonOptions.TRANSACTION_TIMEOUT);
         Duration interval = o.get(CommonOptions.CHECKPOINT_INTERVAL);
@@ -84,16 +89,22 @@ public final class KafkaPreflight {
         }
     }
 
-    private static void validateTransactionTimeoutAgainstBroker(Admin admin, Collection<Node> nodes, ParsedOptions o) {
+    private static void validateTransactionTimeoutAgainstBroker(
+            Admin admin, Collection<Node> nodes, ParsedOptions o) {
         Duration timeout = o.get(CommonOptions.TRANSACTION_TIMEOUT);
         String servers = o.get(CommonOptions.BOOTSTRAP_SERVERS);
         Node node = nodes.iterator().next();
         ConfigResource broker = new ConfigResource(ConfigResource.Type.BROKER, node.idString());
-        Config config = get(admin.describeConfigs(Collections.singleton(broker)).all(), servers, "describe broker config")
-                .get(broker);
+        Config config =
+                get(
+                                admin.describeConfigs(Collections.singleton(broker)).all(),
+                                servers,
+                                "describe broker config")
+                        .get(broker);
         ConfigEntry max = config == null ? null : config.get("transaction.max.timeout.ms");
         if (max == null || max.value() == null) {
-            return; // not visible to this principal (ACLs): the producer will still fail clearly if too high
+            return; // not visible to this principal (ACLs): the producer will still fail clearly if
+            // too high
         }
         long maxMs = Long.parseLong(max.value());
         if (timeout.toMillis() > maxMs) {
@@ -121,7 +132,11 @@ public final class KafkaPreflight {
     }
 
     private static void createMissing(Admin admin, Set<String> topics, ParsedOptions o) {
-        Set<String> existing = get(admin.listTopics().names(), o.get(CommonOptions.BOOTSTRAP_SERVERS), "list topics");
+        Set<String> existing =
+                get(
+                        admin.listTopics().names(),
+                        o.get(CommonOptions.BOOTSTRAP_SERVERS),
+                        "list topics");
         List<NewTopic> create = new ArrayList<>();
         for (String t : topics) {
             if (!existing.contains(t)) {
@@ -137,7 +152,8 @@ public final class KafkaPreflight {
             admin.createTopics(create).all().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {
-                throw new StartupCheckException("could not create topics " + create + ": " + e.getCause().getMessage(), e);
+                throw new StartupCheckException(
+                        "could not create topics " + create + ": " + e.getCause().getMessage(), e);
             }
         } catch (TimeoutException e) {
             throw new StartupCheckException("timed out creating topics " + create, e);
@@ -147,15 +163,22 @@ public final class KafkaPreflight {
         }
     }
 
-    private static <T> T get(org.apache.kafka.common.KafkaFuture<T> future, String servers, String what) {
+    private static <T> T get(
+            org.apache.kafka.common.KafkaFuture<T> future, String servers, String what) {
         try {
             return future.get(ADMIN_TIMEOUT.toMillis() + 5_000, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             throw new StartupCheckException(
-                    "could not " + what + " at " + servers + ": " + e.getCause().getMessage(), e.getCause());
+                    "could not " + what + " at " + servers + ": " + e.getCause().getMessage(),
+                    e.getCause());
         } catch (TimeoutException e) {
             throw new StartupCheckException(
-                    "could not " + what + " at " + servers + " within " + Durations.format(ADMIN_TIMEOUT)
+                    "could not "
+                            + what
+                            + " at "
+                            + servers
+                            + " within "
+                            + Durations.format(ADMIN_TIMEOUT)
                             + ": are --bootstrap-servers and the --kafka.security.* settings right?",
                     e);
         } catch (InterruptedException e) {

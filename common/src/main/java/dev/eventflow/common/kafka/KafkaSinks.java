@@ -11,12 +11,13 @@ import org.apache.flink.connector.kafka.sink.KafkaSinkBuilder;
  * Kafka sinks with the suite's delivery presets: Spark's {@code kafka.transactional.id} sink, done
  * as Flink's two-phase commit.
  *
- * <p>EXACTLY_ONCE: every checkpoint interval each sink subtask writes into an open Kafka transaction;
- * the checkpoint pre-commits it and {@code notifyCheckpointComplete} commits it. Readers with {@code
- * isolation.level=read_committed} therefore see output only once per checkpoint, and after a failure
- * the uncommitted transaction is aborted and its records are recomputed from the checkpointed
- * offsets and state: each result appears exactly once. The transaction must outlive a checkpoint
- * interval (plus recovery time), hence the validated {@code --transaction-timeout}.
+ * <p>EXACTLY_ONCE: every checkpoint interval each sink subtask writes into an open Kafka
+ * transaction; the checkpoint pre-commits it and {@code notifyCheckpointComplete} commits it.
+ * Readers with {@code isolation.level=read_committed} therefore see output only once per
+ * checkpoint, and after a failure the uncommitted transaction is aborted and its records are
+ * recomputed from the checkpointed offsets and state: each result appears exactly once. The
+ * transaction must outlive a checkpoint interval (plus recovery time), hence the validated {@code
+ * --transaction-timeout}.
  */
 public final class KafkaSinks {
 
@@ -27,7 +28,10 @@ public final class KafkaSinks {
      *     dlq}); it makes the transactional id unique per sink
      */
     public static <T> KafkaSink<T> create(
-            ParsedOptions o, String jobName, String role, KafkaRecordSerializationSchema<T> serializer) {
+            ParsedOptions o,
+            String jobName,
+            String role,
+            KafkaRecordSerializationSchema<T> serializer) {
         CommonOptions.Delivery delivery = o.get(CommonOptions.DELIVERY);
         KafkaSinkBuilder<T> b =
                 KafkaSink.<T>builder()

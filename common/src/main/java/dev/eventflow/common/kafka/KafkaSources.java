@@ -24,13 +24,16 @@ public final class KafkaSources {
 
     /** A source of parsed user events (malformed records become dead letters, never failures). */
     public static KafkaSource<ParsedRecord> userEvents(ParsedOptions o, String jobName) {
-        UserEventParser parser = new UserEventParser(o.get(CommonOptions.MAX_FUTURE_SKEW).toMillis());
+        UserEventParser parser =
+                new UserEventParser(o.get(CommonOptions.MAX_FUTURE_SKEW).toMillis());
         return KafkaSources.<ParsedRecord>base(o, jobName, o.get(CommonOptions.INPUT_TOPIC))
                 .setDeserializer(new UserEventDeserializationSchema(parser))
                 .build();
     }
 
-    /** A builder with servers, topic, group, starting/stopping offsets and pass-through properties. */
+    /**
+     * A builder with servers, topic, group, starting/stopping offsets and pass-through properties.
+     */
     public static <T> KafkaSourceBuilder<T> base(ParsedOptions o, String jobName, String topic) {
         KafkaSourceBuilder<T> b =
                 KafkaSource.<T>builder()

@@ -11,8 +11,8 @@ import org.apache.flink.core.memory.DataOutputView;
 /**
  * Flink state serializer for an {@link HllSketch}: a length-prefixed DataSketches compact image,
  * which is a stable, versioned, cross-language format (the sketch library reads images written by
- * older versions). Nothing goes through Kryo, so savepoints survive library and Flink upgrades.
- * The lgK travels inside the image, so one serializer serves every lgK.
+ * older versions). Nothing goes through Kryo, so savepoints survive library and Flink upgrades. The
+ * lgK travels inside the image, so one serializer serves every lgK.
  */
 public final class HllSketchSerializer extends TypeSerializerSingleton<HllSketch> {
     private static final long serialVersionUID = 1L;
@@ -76,7 +76,10 @@ public final class HllSketchSerializer extends TypeSerializerSingleton<HllSketch
         return new Snapshot();
     }
 
-    /** Restores the serializer from a savepoint; public with a no-arg constructor, as Flink requires. */
+    /**
+     * Restores the serializer from a savepoint; public with a no-arg constructor, as Flink
+     * requires.
+     */
     public static final class Snapshot extends SimpleTypeSerializerSnapshot<HllSketch> {
         public Snapshot() {
             super(() -> INSTANCE);

@@ -10,8 +10,8 @@ import org.apache.datasketches.hll.Union;
  *
  * <p>Spark's {@code approx_count_distinct} is HLL++ with a relative standard deviation of 5% by
  * default; here lgK (log2 of the number of buckets) sets the accuracy: the relative standard error
- * is about {@code 1.04 / sqrt(2^lgK)}, 1.6% at the default lgK 12, and the sketch stays under ~2.6 KB
- * however many distinct values it sees (HLL_4). Small cardinalities are held exactly (list/set
+ * is about {@code 1.04 / sqrt(2^lgK)}, 1.6% at the default lgK 12, and the sketch stays under ~2.6
+ * KB however many distinct values it sees (HLL_4). Small cardinalities are held exactly (list/set
  * mode) and serialize to a few bytes, which keeps per-window state small.
  */
 public final class HllSketches {

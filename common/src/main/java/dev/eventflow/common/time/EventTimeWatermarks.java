@@ -17,11 +17,11 @@ import org.apache.flink.api.common.eventtime.WatermarksWithIdleness;
  * events late; a partition silent for {@code idleness} is marked idle and stops holding the minimum
  * back (without it, one empty partition stalls every window forever).
  *
- * <p>How this differs from Spark's {@code withWatermark}: Spark computes {@code max event time of the
- * previous micro-batch - delay} once per batch, so its watermark lags a batch and does not move in an
- * empty batch. Flink's watermark is continuous: it is {@code max event time seen - delay - 1 ms},
- * emitted every {@code pipeline.auto-watermark-interval} (200 ms by default) and acted upon as soon as
- * it arrives, so windows close within that interval of the data that closes them.
+ * <p>How this differs from Spark's {@code withWatermark}: Spark computes {@code max event time of
+ * the previous micro-batch - delay} once per batch, so its watermark lags a batch and does not move
+ * in an empty batch. Flink's watermark is continuous: it is {@code max event time seen - delay - 1
+ * ms}, emitted every {@code pipeline.auto-watermark-interval} (200 ms by default) and acted upon as
+ * soon as it arrives, so windows close within that interval of the data that closes them.
  */
 public final class EventTimeWatermarks {
 
@@ -32,7 +32,8 @@ public final class EventTimeWatermarks {
      * count as activity, so a partition that carries only garbage still goes idle instead of
      * stalling every window.
      */
-    public static WatermarkStrategy<ParsedRecord> forParsedRecords(Duration outOfOrderness, Duration idleness) {
+    public static WatermarkStrategy<ParsedRecord> forParsedRecords(
+            Duration outOfOrderness, Duration idleness) {
         WatermarkStrategy<ParsedRecord> strategy =
                 context -> {
                     WatermarkGenerator<ParsedRecord> bounded =

@@ -14,16 +14,21 @@ class OptionSetTest {
     void parsesValuesFlagsDefaultsAndKafkaPassThrough() {
         ParsedOptions o =
                 options.parse(
-                        "--bootstrap-servers", "b:9092",
-                        "--watermark-delay", "90s",
+                        "--bootstrap-servers",
+                        "b:9092",
+                        "--watermark-delay",
+                        "90s",
                         "--bounded",
-                        "--state-backend", "hashmap",
-                        "--kafka.security.protocol", "SASL_SSL",
+                        "--state-backend",
+                        "hashmap",
+                        "--kafka.security.protocol",
+                        "SASL_SSL",
                         "--kafka.sasl.mechanism=PLAIN");
         assertThat(o.get(CommonOptions.BOOTSTRAP_SERVERS)).isEqualTo("b:9092");
         assertThat(o.get(CommonOptions.WATERMARK_DELAY)).isEqualTo(Duration.ofSeconds(90));
         assertThat(o.get(CommonOptions.BOUNDED)).isTrue();
-        assertThat(o.get(CommonOptions.STATE_BACKEND)).isEqualTo(CommonOptions.StateBackend.HASHMAP);
+        assertThat(o.get(CommonOptions.STATE_BACKEND))
+                .isEqualTo(CommonOptions.StateBackend.HASHMAP);
         assertThat(o.get(CommonOptions.INPUT_TOPIC)).isEqualTo("user-events");
         assertThat(o.get(CommonOptions.CHECKPOINT_INTERVAL)).isEqualTo(Duration.ofSeconds(10));
         assertThat(o.get(CommonOptions.GROUP_ID)).isNull();
@@ -34,7 +39,10 @@ class OptionSetTest {
 
     @Test
     void unknownOptionIsNamedWithASuggestion() {
-        assertThatThrownBy(() -> options.parse("--bootstrap-servers", "b:1", "--watermark-dealy", "1m"))
+        assertThatThrownBy(
+                        () ->
+                                options.parse(
+                                        "--bootstrap-servers", "b:1", "--watermark-dealy", "1m"))
                 .isInstanceOf(InvalidOptionException.class)
                 .hasMessageContaining("unknown option --watermark-dealy")
                 .hasMessageContaining("did you mean --watermark-delay?");
@@ -42,7 +50,10 @@ class OptionSetTest {
 
     @Test
     void badDurationNamesTheOptionAndTheFormat() {
-        assertThatThrownBy(() -> options.parse("--bootstrap-servers", "b:1", "--idleness", "10 minutes"))
+        assertThatThrownBy(
+                        () ->
+                                options.parse(
+                                        "--bootstrap-servers", "b:1", "--idleness", "10 minutes"))
                 .isInstanceOf(InvalidOptionException.class)
                 .hasMessageStartingWith("--idleness: '10 minutes' is not a duration");
     }
@@ -60,10 +71,18 @@ class OptionSetTest {
     @Test
     void badChoiceAndRangeChecks() {
         assertThatThrownBy(() -> options.parse("--bootstrap-servers", "b:1", "--delivery", "maybe"))
-                .hasMessageContaining("--delivery: 'maybe' is not one of exactly-once|at-least-once");
-        assertThatThrownBy(() -> options.parse("--bootstrap-servers", "b:1", "--max-parallelism", "0"))
+                .hasMessageContaining(
+                        "--delivery: 'maybe' is not one of exactly-once|at-least-once");
+        assertThatThrownBy(
+                        () -> options.parse("--bootstrap-servers", "b:1", "--max-parallelism", "0"))
                 .hasMessageContaining("--max-parallelism must be between 1 and 32768 (got 0)");
-        assertThatThrownBy(() -> options.parse("--bootstrap-servers", "b:1", "--checkpoint-interval", "0s"))
+        assertThatThrownBy(
+                        () ->
+                                options.parse(
+                                        "--bootstrap-servers",
+                                        "b:1",
+                                        "--checkpoint-interval",
+                                        "0s"))
                 .hasMessageContaining("--checkpoint-interval must be at least 10ms");
     }
 
@@ -73,7 +92,10 @@ class OptionSetTest {
         for (Option<?> o : CommonOptions.ALL) {
             assertThat(help).contains("--" + o.key());
         }
-        assertThat(help).contains("[default: 10m]").contains("[required]").contains("--kafka.<property>");
+        assertThat(help)
+                .contains("[default: 10m]")
+                .contains("[required]")
+                .contains("--kafka.<property>");
     }
 
     @Test
@@ -83,7 +105,9 @@ class OptionSetTest {
         assertThat(Durations.format(Duration.ofMinutes(90))).isEqualTo("90m");
         assertThat(Durations.format(Duration.ofHours(2))).isEqualTo("2h");
         assertThat(Durations.format(Duration.ofMillis(1500))).isEqualTo("1500ms");
-        assertThatThrownBy(() -> Durations.parse("5M")).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> Durations.parse("-1s")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Durations.parse("5M"))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Durations.parse("-1s"))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -22,10 +22,18 @@ class UserEventParserTest {
     @Test
     void parsesIsoTimeAndAmountAndSkipsUnknownFields() throws Exception {
         UserEvent e =
-                parse("{\"event_id\":\"e1\",\"user_id\":\"u1\",\"session_id\":\"s1\",\"event_type\":\"purchase\","
-                        + "\"event_time\":\"2026-01-01T10:00:00Z\",\"amount\":12.5,\"extra\":{\"a\":[1,2]}}");
+                parse(
+                        "{\"event_id\":\"e1\",\"user_id\":\"u1\",\"session_id\":\"s1\",\"event_type\":\"purchase\","
+                                + "\"event_time\":\"2026-01-01T10:00:00Z\",\"amount\":12.5,\"extra\":{\"a\":[1,2]}}");
         assertThat(e)
-                .isEqualTo(new UserEvent("e1", "u1", "s1", "purchase", Instant.parse("2026-01-01T10:00:00Z").toEpochMilli(), 12.5));
+                .isEqualTo(
+                        new UserEvent(
+                                "e1",
+                                "u1",
+                                "s1",
+                                "purchase",
+                                Instant.parse("2026-01-01T10:00:00Z").toEpochMilli(),
+                                12.5));
         assertThat(e.isPurchase()).isTrue();
     }
 
@@ -40,7 +48,11 @@ class UserEventParserTest {
                 "\"1767261600000\"|2026-01-01T10:00:00Z"
             })
     void acceptsIsoWithZoneAndEpochMillis(String time, String expected) throws Exception {
-        UserEvent e = parse("{\"event_id\":\"e\",\"user_id\":\"u\",\"session_id\":\"s\",\"event_type\":\"click\",\"event_time\":" + time + "}");
+        UserEvent e =
+                parse(
+                        "{\"event_id\":\"e\",\"user_id\":\"u\",\"session_id\":\"s\",\"event_type\":\"click\",\"event_time\":"
+                                + time
+                                + "}");
         assertThat(Instant.ofEpochMilli(e.eventTime)).isEqualTo(Instant.parse(expected));
         assertThat(e.amount).isNull();
     }
@@ -63,7 +75,9 @@ class UserEventParserTest {
                 "{\"event_id\":\"\",\"user_id\":\"u\",\"session_id\":\"s\",\"event_type\":\"c\",\"event_time\":1}|empty field event_id"
             })
     void rejectsWithAReason(String json, String reason) {
-        assertThatThrownBy(() -> parse(json)).isInstanceOf(MalformedEventException.class).hasMessageContaining(reason);
+        assertThatThrownBy(() -> parse(json))
+                .isInstanceOf(MalformedEventException.class)
+                .hasMessageContaining(reason);
     }
 
     @Test
@@ -75,9 +89,19 @@ class UserEventParserTest {
     @Test
     void timeJustInsideTheSkewIsAccepted() throws Exception {
         long edge = NOW + ONE_DAY;
-        assertThat(parse("{\"event_id\":\"e\",\"user_id\":\"u\",\"session_id\":\"s\",\"event_type\":\"c\",\"event_time\":" + edge + "}").eventTime)
+        assertThat(
+                        parse(
+                                        "{\"event_id\":\"e\",\"user_id\":\"u\",\"session_id\":\"s\",\"event_type\":\"c\",\"event_time\":"
+                                                + edge
+                                                + "}")
+                                .eventTime)
                 .isEqualTo(edge);
-        assertThatThrownBy(() -> parse("{\"event_id\":\"e\",\"user_id\":\"u\",\"session_id\":\"s\",\"event_type\":\"c\",\"event_time\":" + (edge + 1) + "}"))
+        assertThatThrownBy(
+                        () ->
+                                parse(
+                                        "{\"event_id\":\"e\",\"user_id\":\"u\",\"session_id\":\"s\",\"event_type\":\"c\",\"event_time\":"
+                                                + (edge + 1)
+                                                + "}"))
                 .hasMessageContaining("ahead of the wall clock");
     }
 

@@ -20,7 +20,9 @@ class HllSketchSerializerTest {
 
         DataOutputSerializer out = new DataOutputSerializer(64);
         HllSketchSerializer.INSTANCE.serialize(sketch, out);
-        HllSketch back = HllSketchSerializer.INSTANCE.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
+        HllSketch back =
+                HllSketchSerializer.INSTANCE.deserialize(
+                        new DataInputDeserializer(out.getCopyOfBuffer()));
 
         assertThat(back.getEstimate()).isEqualTo(sketch.getEstimate());
         assertThat(back.getLgConfigK()).isEqualTo(HllSketches.DEFAULT_LG_K);
@@ -28,7 +30,8 @@ class HllSketchSerializerTest {
         assertThat(out.length()).isLessThanOrEqualTo(2_700);
         // The copy is independent and still updatable.
         back.update("one-more");
-        assertThat(sketch.getEstimate()).isEqualTo(HllSketchSerializer.INSTANCE.copy(sketch).getEstimate());
+        assertThat(sketch.getEstimate())
+                .isEqualTo(HllSketchSerializer.INSTANCE.copy(sketch).getEstimate());
     }
 
     @Test

@@ -22,6 +22,12 @@ public class LateEvent {
 
     @Override
     public String toString() {
-        return "LateEvent{" + event + ", watermark=" + java.time.Instant.ofEpochMilli(watermark) + ", latenessMs=" + latenessMs + "}";
+        return "LateEvent{"
+                + event
+                + ", watermark="
+                + java.time.Instant.ofEpochMilli(watermark)
+                + ", latenessMs="
+                + latenessMs
+                + "}";
     }
 }

@@ -13,12 +13,13 @@ import org.apache.flink.util.OutputTag;
  *
  * <ul>
  *   <li>every window containing the event is still open: passed on;
- *   <li>every window containing it is already closed (the watermark reached the newest window's last
- *       millisecond): sent to the {@link #LATE} side output with the watermark and lateness, counted
- *       in {@code lateEvents}, and not passed on;
- *   <li>some windows closed, some open (possible only with sliding windows): passed on, and it counts
- *       only in the open ones (Flink and Spark alike drop the closed assignments); counted in {@code
- *       partiallyLateEvents}, the dropped (event, window) pairs in {@code droppedWindowAssignments}.
+ *   <li>every window containing it is already closed (the watermark reached the newest window's
+ *       last millisecond): sent to the {@link #LATE} side output with the watermark and lateness,
+ *       counted in {@code lateEvents}, and not passed on;
+ *   <li>some windows closed, some open (possible only with sliding windows): passed on, and it
+ *       counts only in the open ones (Flink and Spark alike drop the closed assignments); counted
+ *       in {@code partiallyLateEvents}, the dropped (event, window) pairs in {@code
+ *       droppedWindowAssignments}.
  * </ul>
  *
  * It runs keyed and chained directly in front of the window operator, so the watermark it reads is
@@ -44,7 +45,8 @@ public final class LateEventRouter extends KeyedProcessFunction<String, UserEven
     public void open(OpenContext openContext) {
         lateEvents = getRuntimeContext().getMetricGroup().counter("lateEvents");
         partiallyLateEvents = getRuntimeContext().getMetricGroup().counter("partiallyLateEvents");
-        droppedWindowAssignments = getRuntimeContext().getMetricGroup().counter("droppedWindowAssignments");
+        droppedWindowAssignments =
+                getRuntimeContext().getMetricGroup().counter("droppedWindowAssignments");
     }
 
     @Override
@@ -65,6 +67,10 @@ public final class LateEventRouter extends KeyedProcessFunction<String, UserEven
 
     /** For tests: the counters as seen by this instance. */
     long[] counts() {
-        return new long[] {lateEvents.getCount(), partiallyLateEvents.getCount(), droppedWindowAssignments.getCount()};
+        return new long[] {
+            lateEvents.getCount(),
+            partiallyLateEvents.getCount(),
+            droppedWindowAssignments.getCount()
+        };
     }
 }

@@ -9,7 +9,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * Writes a {@link LateEvent} keyed by user_id: the event's fields (event_time as ISO-8601 UTC) plus
  * {@code "watermark"} (ISO-8601 UTC) and {@code "lateness_ms"}.
  */
-public final class LateEventSerializationSchema implements KafkaRecordSerializationSchema<LateEvent> {
+public final class LateEventSerializationSchema
+        implements KafkaRecordSerializationSchema<LateEvent> {
     private static final long serialVersionUID = 1L;
 
     private final String topic;
@@ -19,8 +20,10 @@ public final class LateEventSerializationSchema implements KafkaRecordSerializat
     }
 
     @Override
-    public ProducerRecord<byte[], byte[]> serialize(LateEvent late, KafkaSinkContext context, Long timestamp) {
-        return new ProducerRecord<>(topic, late.event.userId.getBytes(StandardCharsets.UTF_8), toJson(late));
+    public ProducerRecord<byte[], byte[]> serialize(
+            LateEvent late, KafkaSinkContext context, Long timestamp) {
+        return new ProducerRecord<>(
+                topic, late.event.userId.getBytes(StandardCharsets.UTF_8), toJson(late));
     }
 
     public static byte[] toJson(LateEvent late) {

@@ -32,8 +32,8 @@ import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
 
 /**
  * {@code window-aggregation}, the main job: per user and event-time window, {@code events}, {@code
- * approx_sessions} (HLL), {@code sum/avg/min/max_amount} and {@code purchases}, written exactly once
- * to Kafka. It replaces the seed's Spark snippet
+ * approx_sessions} (HLL), {@code sum/avg/min/max_amount} and {@code purchases}, written exactly
+ * once to Kafka. It replaces the seed's Spark snippet
  *
  * <pre>
  * df.withWatermark("event_time", "10 minutes")
@@ -98,13 +98,16 @@ public final class WindowAggregationJob implements SuiteJob {
                         .process(new LateEventRouter(spec))
                         .name(Operators.ROUTE_LATE_EVENTS.operatorName())
                         .uid(Operators.ROUTE_LATE_EVENTS.uid());
-        // Already partitioned by user: no second shuffle, and the window operator stays chained to the
+        // Already partitioned by user: no second shuffle, and the window operator stays chained to
+        // the
         // router, which is what makes the router's lateness verdict exact.
-        KeyedStream<UserEvent, String> keyed = DataStreamUtils.reinterpretAsKeyedStream(onTime, byUser, Types.STRING);
+        KeyedStream<UserEvent, String> keyed =
+                DataStreamUtils.reinterpretAsKeyedStream(onTime, byUser, Types.STRING);
         WindowAssigner<Object, TimeWindow> windows =
                 spec.isTumbling()
                         ? TumblingEventTimeWindows.of(Duration.ofMillis(spec.sizeMs))
-                        : SlidingEventTimeWindows.of(Duration.ofMillis(spec.sizeMs), Duration.ofMillis(spec.slideMs));
+                        : SlidingEventTimeWindows.of(
+                                Duration.ofMillis(spec.sizeMs), Duration.ofMillis(spec.slideMs));
         SingleOutputStreamOperator<WindowResult> results =
                 keyed.window(windows)
                         .aggregate(
@@ -119,17 +122,21 @@ public final class WindowAggregationJob implements SuiteJob {
     }
 
     /**
-     * The production pipeline: Kafka in, topology, Kafka out. {@code beforeWindows} lets a test splice
-     * an operator (a failure injector) between parsing and the windows; production passes identity.
+     * The production pipeline: Kafka in, topology, Kafka out. {@code beforeWindows} lets a test
+     * splice an operator (a failure injector) between parsing and the windows; production passes
+     * identity.
      */
     public static void buildPipeline(
-            StreamExecutionEnvironment env, ParsedOptions o, UnaryOperator<DataStream<UserEvent>> beforeWindows) {
+            StreamExecutionEnvironment env,
+            ParsedOptions o,
+            UnaryOperator<DataStream<UserEvent>> beforeWindows) {
         WindowSpec spec = WindowAggregationOptions.windowSpec(o);
         DataStream<ParsedRecord> parsed =
                 env.fromSource(
                                 KafkaSources.userEvents(o, NAME),
                                 EventTimeWatermarks.forParsedRecords(
-                                        o.get(CommonOptions.WATERMARK_DELAY), o.get(CommonOptions.IDLENESS)),
+                                        o.get(CommonOptions.WATERMARK_DELAY),
+                                        o.get(CommonOptions.IDLENESS)),
                                 Operators.SOURCE.operatorName())
                         .uid(Operators.SOURCE.uid());
         SingleOutputStreamOperator<UserEvent> events =
@@ -137,17 +144,33 @@ public final class WindowAggregationJob implements SuiteJob {
                         .name(Operators.ROUTE_DEAD_LETTERS.operatorName())
                         .uid(Operators.ROUTE_DEAD_LETTERS.uid());
         events.getSideOutput(DeadLetterRouter.DEAD_LETTERS)
-                .sinkTo(KafkaSinks.create(o, NAME, "dlq", new DeadLetterSerializationSchema(o.get(CommonOptions.DLQ_TOPIC))))
+                .sinkTo(
+                        KafkaSinks.create(
+                                o,
+                                NAME,
+                                "dlq",
+                                new DeadLetterSerializationSchema(o.get(CommonOptions.DLQ_TOPIC))))
                 .name(Operators.SINK_DEAD_LETTERS.operatorName())
                 .uid(Operators.SINK_DEAD_LETTERS.uid());
 
         Outputs out = defineWorkflow(beforeWindows.apply(events), spec);
         out.results
-                .sinkTo(KafkaSinks.create(o, NAME, "out", new WindowResultSerializationSchema(o.get(CommonOptions.OUTPUT_TOPIC))))
+                .sinkTo(
+                        KafkaSinks.create(
+                                o,
+                                NAME,
+                                "out",
+                                new WindowResultSerializationSchema(
+                                        o.get(CommonOptions.OUTPUT_TOPIC))))
                 .name(Operators.SINK_RESULTS.operatorName())
                 .uid(Operators.SINK_RESULTS.uid());
         out.late
-                .sinkTo(KafkaSinks.create(o, NAME, "late", new LateEventSerializationSchema(o.get(CommonOptions.LATE_TOPIC))))
+                .sinkTo(
+                        KafkaSinks.create(
+                                o,
+                                NAME,
+                                "late",
+                                new LateEventSerializationSchema(o.get(CommonOptions.LATE_TOPIC))))
                 .name(Operators.SINK_LATE.operatorName())
                 .uid(Operators.SINK_LATE.uid());
     }
@@ -168,7 +191,8 @@ public final class WindowAggregationJob implements SuiteJob {
     @Override
     public void run(ParsedOptions o) throws Exception {
         KafkaPreflight.check(o, topics(o), isExactlyOnce(o));
-        StreamExecutionEnvironment env = JobEnvironment.create(o, NAME, RuntimeExecutionMode.STREAMING);
+        StreamExecutionEnvironment env =
+                JobEnvironment.create(o, NAME, RuntimeExecutionMode.STREAMING);
         buildPipeline(env, o, UnaryOperator.identity());
         System.out.printf(
                 "%s: %s -> %s (late: %s, dead letters: %s) on %s%n",
@@ -179,7 +203,9 @@ public final class WindowAggregationJob implements SuiteJob {
                 o.get(CommonOptions.DLQ_TOPIC),
                 o.get(CommonOptions.BOOTSTRAP_SERVERS));
         if (JobEnvironment.isStandalone()) {
-            System.out.println("local Flink web UI: http://localhost:" + env.getConfiguration().get(RestOptions.PORT));
+            System.out.println(
+                    "local Flink web UI: http://localhost:"
+                            + env.getConfiguration().get(RestOptions.PORT));
         }
         env.execute(NAME);
     }

@@ -18,12 +18,23 @@ public final class WindowAggregationOptions {
                     .check(d -> !d.isZero(), "must be positive");
 
     public static final Option<Duration> WINDOW_SLIDE =
-            Option.duration("window-slide", Duration.ofMinutes(1), "how often a window starts; equal to --window-size for tumbling windows")
+            Option.duration(
+                            "window-slide",
+                            Duration.ofMinutes(1),
+                            "how often a window starts; equal to --window-size for tumbling windows")
                     .check(d -> !d.isZero(), "must be positive");
 
     public static final Option<Integer> HLL_LG_K =
-            Option.integer("hll-lg-k", HllSketches.DEFAULT_LG_K, "log2 of the HLL buckets behind approx_sessions (relative error ~1.04/sqrt(2^k))")
-                    .check(k -> k >= HllSketches.MIN_LG_K && k <= HllSketches.MAX_LG_K, "must be between " + HllSketches.MIN_LG_K + " and " + HllSketches.MAX_LG_K);
+            Option.integer(
+                            "hll-lg-k",
+                            HllSketches.DEFAULT_LG_K,
+                            "log2 of the HLL buckets behind approx_sessions (relative error ~1.04/sqrt(2^k))")
+                    .check(
+                            k -> k >= HllSketches.MIN_LG_K && k <= HllSketches.MAX_LG_K,
+                            "must be between "
+                                    + HllSketches.MIN_LG_K
+                                    + " and "
+                                    + HllSketches.MAX_LG_K);
 
     public static OptionSet optionSet() {
         OptionSet set = new OptionSet(CommonOptions.ALL);
@@ -36,7 +47,10 @@ public final class WindowAggregationOptions {
         Duration slide = o.get(WINDOW_SLIDE);
         if (slide.compareTo(size) > 0) {
             throw new InvalidOptionException(
-                    "--window-slide " + Option.show(slide) + " must not exceed --window-size " + Option.show(size)
+                    "--window-slide "
+                            + Option.show(slide)
+                            + " must not exceed --window-size "
+                            + Option.show(size)
                             + " (events between windows would be silently skipped)");
         }
         return new WindowSpec(size.toMillis(), slide.toMillis(), o.get(HLL_LG_K));

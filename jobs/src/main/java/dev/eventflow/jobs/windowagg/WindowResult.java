@@ -9,12 +9,15 @@ import java.util.Objects;
 public class WindowResult {
 
     public String userId;
+
     /** Inclusive window start, epoch ms. */
     public long windowStart;
+
     /** Exclusive window end, epoch ms. */
     public long windowEnd;
 
     public long events;
+
     /** HLL estimate of distinct session_id values. */
     public long approxSessions;
 
@@ -22,6 +25,7 @@ public class WindowResult {
     public Double avgAmount;
     public Double minAmount;
     public Double maxAmount;
+
     /** Events with {@code event_type = "purchase"}. */
     public long purchases;
 
@@ -51,9 +55,26 @@ public class WindowResult {
 
     @Override
     public String toString() {
-        return "WindowResult{" + userId + " [" + java.time.Instant.ofEpochMilli(windowStart) + ", "
-                + java.time.Instant.ofEpochMilli(windowEnd) + ") events=" + events + " sessions~" + approxSessions
-                + " sum=" + sumAmount + " avg=" + avgAmount + " min=" + minAmount + " max=" + maxAmount
-                + " purchases=" + purchases + "}";
+        return "WindowResult{"
+                + userId
+                + " ["
+                + java.time.Instant.ofEpochMilli(windowStart)
+                + ", "
+                + java.time.Instant.ofEpochMilli(windowEnd)
+                + ") events="
+                + events
+                + " sessions~"
+                + approxSessions
+                + " sum="
+                + sumAmount
+                + " avg="
+                + avgAmount
+                + " min="
+                + minAmount
+                + " max="
+                + maxAmount
+                + " purchases="
+                + purchases
+                + "}";
     }
 }

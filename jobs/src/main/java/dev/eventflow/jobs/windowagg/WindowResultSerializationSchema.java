@@ -7,11 +7,12 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * Writes a {@link WindowResult} as JSON, keyed by user_id (so one user's windows stay in order in
- * one partition):
- * {@code {"user_id","window_start","window_end","events","approx_sessions","sum_amount","avg_amount",
+ * one partition): {@code
+ * {"user_id","window_start","window_end","events","approx_sessions","sum_amount","avg_amount",
  * "min_amount","max_amount","purchases"}}.
  */
-public final class WindowResultSerializationSchema implements KafkaRecordSerializationSchema<WindowResult> {
+public final class WindowResultSerializationSchema
+        implements KafkaRecordSerializationSchema<WindowResult> {
     private static final long serialVersionUID = 1L;
 
     private final String topic;
@@ -21,7 +22,8 @@ public final class WindowResultSerializationSchema implements KafkaRecordSeriali
     }
 
     @Override
-    public ProducerRecord<byte[], byte[]> serialize(WindowResult r, KafkaSinkContext context, Long timestamp) {
+    public ProducerRecord<byte[], byte[]> serialize(
+            WindowResult r, KafkaSinkContext context, Long timestamp) {
         return new ProducerRecord<>(topic, r.userId.getBytes(StandardCharsets.UTF_8), toJson(r));
     }
 

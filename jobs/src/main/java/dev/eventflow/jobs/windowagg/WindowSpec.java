@@ -16,7 +16,8 @@ public final class WindowSpec implements Serializable {
 
     public WindowSpec(long sizeMs, long slideMs, int lgK) {
         if (sizeMs <= 0 || slideMs <= 0 || slideMs > sizeMs) {
-            throw new IllegalArgumentException("need 0 < slide <= size, got size=" + sizeMs + " slide=" + slideMs);
+            throw new IllegalArgumentException(
+                    "need 0 < slide <= size, got size=" + sizeMs + " slide=" + slideMs);
         }
         this.sizeMs = sizeMs;
         this.slideMs = slideMs;
@@ -47,9 +48,9 @@ public final class WindowSpec implements Serializable {
     }
 
     /**
-     * How many of the windows containing {@code timestamp} the watermark has already closed. A window
-     * {@code [s, s+size)} is closed once {@code watermark >= s + size - 1} (its last millisecond), as
-     * in Flink's window operator and Spark's "watermark > window_end" rule.
+     * How many of the windows containing {@code timestamp} the watermark has already closed. A
+     * window {@code [s, s+size)} is closed once {@code watermark >= s + size - 1} (its last
+     * millisecond), as in Flink's window operator and Spark's "watermark > window_end" rule.
      */
     public int closedWindows(long timestamp, long watermark) {
         int closed = 0;

@@ -5,15 +5,16 @@ import dev.eventflow.common.sketch.HllSketches;
 import org.apache.datasketches.hll.HllSketch;
 
 /**
- * The running aggregate of one (user, window): what Spark's {@code agg(count, approx_count_distinct,
- * sum, avg, min, max, conditional count)} keeps per group. Fixed size whatever the input: counters
- * plus one HLL sketch (bounded by lgK), never the events themselves. Serialized by {@link
- * WindowStatsAccumulatorSerializer}.
+ * The running aggregate of one (user, window): what Spark's {@code agg(count,
+ * approx_count_distinct, sum, avg, min, max, conditional count)} keeps per group. Fixed size
+ * whatever the input: counters plus one HLL sketch (bounded by lgK), never the events themselves.
+ * Serialized by {@link WindowStatsAccumulatorSerializer}.
  */
 public final class WindowStatsAccumulator {
 
     long events;
     long purchases;
+
     /** Events that carried an amount (the denominator of avg_amount). */
     long amountCount;
 
@@ -44,7 +45,8 @@ public final class WindowStatsAccumulator {
     }
 
     WindowStatsAccumulator merge(WindowStatsAccumulator other) {
-        WindowStatsAccumulator m = new WindowStatsAccumulator(HllSketches.merge(sessions, other.sessions));
+        WindowStatsAccumulator m =
+                new WindowStatsAccumulator(HllSketches.merge(sessions, other.sessions));
         m.events = events + other.events;
         m.purchases = purchases + other.purchases;
         m.amountCount = amountCount + other.amountCount;
@@ -65,7 +67,10 @@ public final class WindowStatsAccumulator {
         return c;
     }
 
-    /** The result row for this aggregate; amount fields are null when no event had an amount (as SQL). */
+    /**
+     * The result row for this aggregate; amount fields are null when no event had an amount (as
+     * SQL).
+     */
     WindowResult toResult(String userId, long windowStart, long windowEnd) {
         WindowResult r = new WindowResult();
         r.userId = userId;

@@ -15,10 +15,12 @@ import org.apache.flink.core.memory.DataOutputView;
  * sketch's compact image. Writing it by hand keeps Kryo out of savepoints; the leading version byte
  * leaves room to read old state if the accumulator ever grows a field.
  */
-public final class WindowStatsAccumulatorSerializer extends TypeSerializerSingleton<WindowStatsAccumulator> {
+public final class WindowStatsAccumulatorSerializer
+        extends TypeSerializerSingleton<WindowStatsAccumulator> {
     private static final long serialVersionUID = 1L;
 
-    public static final WindowStatsAccumulatorSerializer INSTANCE = new WindowStatsAccumulatorSerializer();
+    public static final WindowStatsAccumulatorSerializer INSTANCE =
+            new WindowStatsAccumulatorSerializer();
 
     public static final TypeInformation<WindowStatsAccumulator> TYPE_INFO =
             new SerializerTypeInfo<>(WindowStatsAccumulator.class, INSTANCE);
@@ -74,7 +76,8 @@ public final class WindowStatsAccumulatorSerializer extends TypeSerializerSingle
         double sum = in.readDouble();
         double min = in.readDouble();
         double max = in.readDouble();
-        WindowStatsAccumulator a = new WindowStatsAccumulator(HllSketchSerializer.INSTANCE.deserialize(in));
+        WindowStatsAccumulator a =
+                new WindowStatsAccumulator(HllSketchSerializer.INSTANCE.deserialize(in));
         a.events = events;
         a.purchases = purchases;
         a.amountCount = amountCount;
@@ -85,7 +88,8 @@ public final class WindowStatsAccumulatorSerializer extends TypeSerializerSingle
     }
 
     @Override
-    public WindowStatsAccumulator deserialize(WindowStatsAccumulator reuse, DataInputView in) throws IOException {
+    public WindowStatsAccumulator deserialize(WindowStatsAccumulator reuse, DataInputView in)
+            throws IOException {
         return deserialize(in);
     }
 
@@ -100,7 +104,8 @@ public final class WindowStatsAccumulatorSerializer extends TypeSerializerSingle
     }
 
     /** Restores the serializer from a savepoint. */
-    public static final class Snapshot extends SimpleTypeSerializerSnapshot<WindowStatsAccumulator> {
+    public static final class Snapshot
+            extends SimpleTypeSerializerSnapshot<WindowStatsAccumulator> {
         public Snapshot() {
             super(() -> INSTANCE);
         }

@@ -17,7 +17,9 @@ import java.util.TreeMap;
  */
 public final class ExpectedWindows {
 
-    /** One expected row; {@code sessions} is exact (the job's value is an HLL estimate of its size). */
+    /**
+     * One expected row; {@code sessions} is exact (the job's value is an HLL estimate of its size).
+     */
     public static final class Row {
         public final String userId;
         public final long start;
@@ -47,15 +49,24 @@ public final class ExpectedWindows {
         return user + "|" + start + "|" + end;
     }
 
-    /** Expected rows for all windows that end at or before {@code lastClosedEnd} (Long.MAX_VALUE: all). */
-    public static Map<String, Row> compute(Collection<UserEvent> events, long sizeMs, long slideMs, long lastClosedEnd) {
+    /**
+     * Expected rows for all windows that end at or before {@code lastClosedEnd} (Long.MAX_VALUE:
+     * all).
+     */
+    public static Map<String, Row> compute(
+            Collection<UserEvent> events, long sizeMs, long slideMs, long lastClosedEnd) {
         Map<String, Row> rows = new TreeMap<>();
         for (UserEvent e : events) {
-            for (long start = Math.floorDiv(e.eventTime, slideMs) * slideMs; start > e.eventTime - sizeMs; start -= slideMs) {
+            for (long start = Math.floorDiv(e.eventTime, slideMs) * slideMs;
+                    start > e.eventTime - sizeMs;
+                    start -= slideMs) {
                 final long windowStart = start;
                 final long end = start + sizeMs;
                 if (end > lastClosedEnd) continue;
-                Row row = rows.computeIfAbsent(key(e.userId, start, end), k -> new Row(e.userId, windowStart, end));
+                Row row =
+                        rows.computeIfAbsent(
+                                key(e.userId, start, end),
+                                k -> new Row(e.userId, windowStart, end));
                 row.events++;
                 if ("purchase".equals(e.eventType)) row.purchases++;
                 if (e.amount != null) {
@@ -70,13 +81,19 @@ public final class ExpectedWindows {
         return rows;
     }
 
-    /** Asserts one result against its expected row: exact fields exactly, sums to 1e-6, HLL to 3 sigma. */
+    /**
+     * Asserts one result against its expected row: exact fields exactly, sums to 1e-6, HLL to 3
+     * sigma.
+     */
     public static List<String> mismatches(Row want, WindowResult got, int lgK) {
         List<String> problems = new ArrayList<>();
         check(problems, "events", want.events, got.events);
         check(problems, "purchases", want.purchases, got.purchases);
         if (want.amountCount == 0) {
-            if (got.sumAmount != null || got.avgAmount != null || got.minAmount != null || got.maxAmount != null) {
+            if (got.sumAmount != null
+                    || got.avgAmount != null
+                    || got.minAmount != null
+                    || got.maxAmount != null) {
                 problems.add("amounts should be null");
             }
         } else {
@@ -104,7 +121,8 @@ public final class ExpectedWindows {
     }
 
     /** Checks a full result set: same windows, each matching, no duplicates. */
-    public static void assertMatches(Map<String, Row> expected, Collection<WindowResult> results, int lgK) {
+    public static void assertMatches(
+            Map<String, Row> expected, Collection<WindowResult> results, int lgK) {
         Map<String, WindowResult> byKey = new TreeMap<>();
         List<String> problems = new ArrayList<>();
         for (WindowResult r : results) {
@@ -124,8 +142,14 @@ public final class ExpectedWindows {
         }
         if (!problems.isEmpty()) {
             throw new AssertionError(
-                    problems.size() + " problem(s) in " + results.size() + " results vs " + expected.size()
-                            + " expected, first ones:\n  " + String.join("\n  ", problems.subList(0, Math.min(20, problems.size()))));
+                    problems.size()
+                            + " problem(s) in "
+                            + results.size()
+                            + " results vs "
+                            + expected.size()
+                            + " expected, first ones:\n  "
+                            + String.join(
+                                    "\n  ", problems.subList(0, Math.min(20, problems.size()))));
         }
         Objects.requireNonNull(expected);
     }

@@ -29,7 +29,9 @@ class LateEventRouterTest {
     @BeforeEach
     void open() throws Exception {
         router = new LateEventRouter(spec);
-        harness = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(router), new UserIdKey(), Types.STRING);
+        harness =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new KeyedProcessOperator<>(router), new UserIdKey(), Types.STRING);
         harness.open();
     }
 
@@ -49,7 +51,9 @@ class LateEventRouterTest {
     private List<LateEvent> late() {
         return harness.getSideOutput(LateEventRouter.LATE) == null
                 ? List.of()
-                : harness.getSideOutput(LateEventRouter.LATE).stream().map(StreamRecord::getValue).collect(Collectors.toList());
+                : harness.getSideOutput(LateEventRouter.LATE).stream()
+                        .map(StreamRecord::getValue)
+                        .collect(Collectors.toList());
     }
 
     @Test
@@ -62,7 +66,8 @@ class LateEventRouterTest {
 
     @Test
     void eventWhoseWindowsAreAllClosedGoesToTheSideOutputWithItsLateness() throws Exception {
-        // 10:02:30 belongs to windows ending 10:03..10:07; the newest closes at watermark 10:07 - 1ms.
+        // 10:02:30 belongs to windows ending 10:03..10:07; the newest closes at watermark 10:07 -
+        // 1ms.
         harness.processWatermark(at(7, 0) - 1);
         UserEvent e = event("u1", "s1", at(2, 30));
         send(e);

@@ -36,7 +36,8 @@ class WindowAggregationTopologyTest {
                             .setNumberSlotsPerTaskManager(2)
                             .build());
 
-    private static List<WindowResult> run(List<UserEvent> events, WindowSpec spec, int parallelism) throws Exception {
+    private static List<WindowResult> run(List<UserEvent> events, WindowSpec spec, int parallelism)
+            throws Exception {
         Configuration conf = new Configuration();
         conf.setString("pipeline.generic-types", "false");
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
@@ -44,7 +45,8 @@ class WindowAggregationTopologyTest {
         DataStream<UserEvent> input =
                 env.fromData(TypeInformation.of(UserEvent.class), events.toArray(new UserEvent[0]))
                         .uid("test-input")
-                        .assignTimestampsAndWatermarks(EventTimeWatermarks.forEvents(Duration.ofMinutes(10)))
+                        .assignTimestampsAndWatermarks(
+                                EventTimeWatermarks.forEvents(Duration.ofMinutes(10)))
                         .uid("test-watermarks");
         WindowAggregationJob.Outputs out = WindowAggregationJob.defineWorkflow(input, spec);
         List<WindowResult> results = new ArrayList<>();
@@ -59,7 +61,8 @@ class WindowAggregationTopologyTest {
     void slidingWindowsEqualGroundTruth() throws Exception {
         List<UserEvent> events = TestEvents.seeded(42, 3_000, 25, 60, 3 * MINUTE);
         WindowSpec spec = new WindowSpec(5 * MINUTE, MINUTE, 12);
-        Map<String, ExpectedWindows.Row> expected = ExpectedWindows.compute(events, spec.sizeMs, spec.slideMs, Long.MAX_VALUE);
+        Map<String, ExpectedWindows.Row> expected =
+                ExpectedWindows.compute(events, spec.sizeMs, spec.slideMs, Long.MAX_VALUE);
         List<WindowResult> results = run(events, spec, 2);
         assertThat(results).hasSize(expected.size());
         ExpectedWindows.assertMatches(expected, results, spec.lgK);
@@ -69,7 +72,8 @@ class WindowAggregationTopologyTest {
     void tumblingWindowsEqualGroundTruth() throws Exception {
         List<UserEvent> events = TestEvents.seeded(7, 2_000, 10, 45, 2 * MINUTE);
         WindowSpec spec = new WindowSpec(10 * MINUTE, 10 * MINUTE, 12);
-        Map<String, ExpectedWindows.Row> expected = ExpectedWindows.compute(events, spec.sizeMs, spec.slideMs, Long.MAX_VALUE);
+        Map<String, ExpectedWindows.Row> expected =
+                ExpectedWindows.compute(events, spec.sizeMs, spec.slideMs, Long.MAX_VALUE);
         List<WindowResult> results = run(events, spec, 1);
         ExpectedWindows.assertMatches(expected, results, spec.lgK);
         // every event is counted exactly once in tumbling windows
@@ -81,7 +85,14 @@ class WindowAggregationTopologyTest {
         List<UserEvent> events = new ArrayList<>();
         int sessions = 20_000;
         for (int i = 0; i < sessions; i++) {
-            events.add(new UserEvent("e" + i, "heavy-user", "session-" + i, "click", T0 + (i % 240) * 1_000L, null));
+            events.add(
+                    new UserEvent(
+                            "e" + i,
+                            "heavy-user",
+                            "session-" + i,
+                            "click",
+                            T0 + (i % 240) * 1_000L,
+                            null));
         }
         WindowSpec spec = new WindowSpec(5 * MINUTE, 5 * MINUTE, 12);
         List<WindowResult> results = run(events, spec, 1);

@@ -25,21 +25,25 @@ import org.junit.jupiter.api.Test;
 class WindowOperatorHarnessTest {
 
     @SuppressWarnings("unchecked")
-    private static KeyedOneInputStreamOperatorTestHarness<String, UserEvent, WindowResult> harness(WindowSpec spec)
-            throws Exception {
+    private static KeyedOneInputStreamOperatorTestHarness<String, UserEvent, WindowResult> harness(
+            WindowSpec spec) throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         WindowAggregationJob.Outputs out =
                 WindowAggregationJob.defineWorkflow(
-                        env.fromData(TypeInformation.of(UserEvent.class), new UserEvent()).uid("in"), spec);
+                        env.fromData(TypeInformation.of(UserEvent.class), new UserEvent())
+                                .uid("in"),
+                        spec);
         StreamOperatorFactory<WindowResult> window =
-                ((OneInputTransformation<UserEvent, WindowResult>) out.results.getTransformation()).getOperatorFactory();
+                ((OneInputTransformation<UserEvent, WindowResult>) out.results.getTransformation())
+                        .getOperatorFactory();
         KeyedOneInputStreamOperatorTestHarness<String, UserEvent, WindowResult> h =
                 new KeyedOneInputStreamOperatorTestHarness<>(window, new UserIdKey(), Types.STRING);
         h.open();
         return h;
     }
 
-    private static void send(KeyedOneInputStreamOperatorTestHarness<String, UserEvent, WindowResult> h, UserEvent e)
+    private static void send(
+            KeyedOneInputStreamOperatorTestHarness<String, UserEvent, WindowResult> h, UserEvent e)
             throws Exception {
         h.processElement(new StreamRecord<>(e, e.eventTime));
     }
@@ -60,7 +64,8 @@ class WindowOperatorHarnessTest {
             h.processWatermark(at(5, 0) - 1); // the last millisecond of [10:00, 10:05)
             List<WindowResult> out = h.extractOutputValues();
             assertThat(out).hasSize(2);
-            WindowResult alice = out.stream().filter(r -> r.userId.equals("alice")).findFirst().orElseThrow();
+            WindowResult alice =
+                    out.stream().filter(r -> r.userId.equals("alice")).findFirst().orElseThrow();
             assertThat(alice.windowStart).isEqualTo(at(0, 0));
             assertThat(alice.windowEnd).isEqualTo(at(5, 0));
             assertThat(alice.events).isEqualTo(3);
@@ -70,7 +75,8 @@ class WindowOperatorHarnessTest {
             assertThat(alice.avgAmount).isEqualTo(12.5);
             assertThat(alice.minAmount).isEqualTo(5.0);
             assertThat(alice.maxAmount).isEqualTo(20.0);
-            WindowResult bob = out.stream().filter(r -> r.userId.equals("bob")).findFirst().orElseThrow();
+            WindowResult bob =
+                    out.stream().filter(r -> r.userId.equals("bob")).findFirst().orElseThrow();
             assertThat(bob.sumAmount).isNull();
             assertThat(bob.avgAmount).isNull();
 
@@ -86,7 +92,8 @@ class WindowOperatorHarnessTest {
         try (var h = harness(new WindowSpec(5 * MINUTE, MINUTE, 12))) {
             send(h, event("alice", "s1", at(2, 30)));
             send(h, event("alice", "s2", at(3, 30)));
-            // windows containing 10:02:30 start 09:58..10:02; containing 10:03:30 start 09:59..10:03
+            // windows containing 10:02:30 start 09:58..10:02; containing 10:03:30 start
+            // 09:59..10:03
             h.processWatermark(at(3, 0) - 1); // closes [09:58, 10:03)
             assertThat(h.extractOutputValues()).extracting(r -> r.events).containsExactly(1L);
             assertThat(h.numKeyedStateEntries()).isGreaterThan(0);
@@ -95,7 +102,9 @@ class WindowOperatorHarnessTest {
             List<WindowResult> out = h.extractOutputValues();
             assertThat(out).hasSize(6);
             assertThat(out).extracting(r -> r.events).containsExactly(1L, 2L, 2L, 2L, 2L, 1L);
-            assertThat(out).extracting(r -> r.approxSessions).containsExactly(1L, 2L, 2L, 2L, 2L, 1L);
+            assertThat(out)
+                    .extracting(r -> r.approxSessions)
+                    .containsExactly(1L, 2L, 2L, 2L, 2L, 1L);
             assertThat(h.numEventTimeTimers()).isZero();
             assertThat(h.numKeyedStateEntries()).isZero();
         }

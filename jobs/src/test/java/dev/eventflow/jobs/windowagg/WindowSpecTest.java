@@ -7,8 +7,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.junit.jupiter.api.Test;
 
 /**
- * Which windows an event belongs to, and when each is closed: the arithmetic behind late routing.
- * A 5m/1m sliding window puts every event in 5 windows; a window [s, s+5m) closes once the watermark
+ * Which windows an event belongs to, and when each is closed: the arithmetic behind late routing. A
+ * 5m/1m sliding window puts every event in 5 windows; a window [s, s+5m) closes once the watermark
  * reaches s+5m-1ms.
  */
 class WindowSpecTest {
@@ -32,7 +32,8 @@ class WindowSpecTest {
     void windowsCloseWhenTheWatermarkReachesTheirLastMillisecond() {
         long t = T0 + 7 * MINUTE + 30_000; // windows start 10:03..10:07, end 10:08..10:12
         assertThat(sliding.closedWindows(t, T0 + 8 * MINUTE - 2)).isZero();
-        assertThat(sliding.closedWindows(t, T0 + 8 * MINUTE - 1)).isEqualTo(1); // [10:03, 10:08) closed
+        assertThat(sliding.closedWindows(t, T0 + 8 * MINUTE - 1))
+                .isEqualTo(1); // [10:03, 10:08) closed
         assertThat(sliding.closedWindows(t, T0 + 11 * MINUTE)).isEqualTo(4); // ends 10:08..10:11
         assertThat(sliding.closedWindows(t, T0 + 12 * MINUTE - 1)).isEqualTo(5); // all closed: late
         assertThat(tumbling.closedWindows(t, T0 + 10 * MINUTE - 2)).isZero();
