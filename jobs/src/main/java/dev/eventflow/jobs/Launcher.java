@@ -61,6 +61,9 @@ public final class Launcher {
             err.println("error: " + e.getMessage());
             err.println("run '" + job.name() + " --help' for the options");
             return 2;
+        } catch (StartupCheckException e) {
+            err.println("error: " + e.getMessage());
+            return 1;
         }
         try {
             job.run(options);

@@ -55,14 +55,28 @@ public final class ExpectedWindows {
      */
     public static Map<String, Row> compute(
             Collection<UserEvent> events, long sizeMs, long slideMs, long lastClosedEnd) {
+        return compute(events, sizeMs, slideMs, lastClosedEnd, e -> Long.MIN_VALUE);
+    }
+
+    /**
+     * As above, for events that met a known watermark on arrival: such an event is not counted in
+     * windows whose last millisecond ({@code end - 1}) the watermark had already reached.
+     */
+    public static Map<String, Row> compute(
+            Collection<UserEvent> events,
+            long sizeMs,
+            long slideMs,
+            long lastClosedEnd,
+            java.util.function.ToLongFunction<UserEvent> watermarkAtArrival) {
         Map<String, Row> rows = new TreeMap<>();
         for (UserEvent e : events) {
+            long metWatermark = watermarkAtArrival.applyAsLong(e);
             for (long start = Math.floorDiv(e.eventTime, slideMs) * slideMs;
                     start > e.eventTime - sizeMs;
                     start -= slideMs) {
                 final long windowStart = start;
                 final long end = start + sizeMs;
-                if (end > lastClosedEnd) continue;
+                if (end > lastClosedEnd || end - 1 <= metWatermark) continue;
                 Row row =
                         rows.computeIfAbsent(
                                 key(e.userId, start, end),

@@ -1,0 +1,91 @@
+package dev.eventflow.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/** The command line: help, and bad options failing fast with a message that names the option. */
+class LauncherTest {
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private int launch(String... args) throws Exception {
+        return Launcher.run(
+                args,
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    private String stderr() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void helpListsTheJobsAndEachJobsOptions() throws Exception {
+        assertThat(launch("--help")).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("window-aggregation");
+        out.reset();
+        assertThat(launch("window-aggregation", "--help")).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8))
+                .contains("--window-size <duration>")
+                .contains("[default: 5m]")
+                .contains("--bootstrap-servers <text>")
+                .contains("[required]");
+    }
+
+    @Test
+    void everyRegisteredJobHasHelp() throws Exception {
+        for (String job : Launcher.jobs().keySet()) {
+            out.reset();
+            assertThat(launch(job, "--help")).as(job).isZero();
+            assertThat(out.toString(StandardCharsets.UTF_8)).contains("--bootstrap-servers");
+        }
+    }
+
+    @Test
+    void unknownJob() throws Exception {
+        assertThat(launch("window-aggregatoin")).isEqualTo(2);
+        assertThat(stderr()).contains("unknown job 'window-aggregatoin'");
+    }
+
+    @Test
+    void unknownOption() throws Exception {
+        assertThat(launch("window-aggregation", "--bootstrap-servers", "localhost:9092", "--window-szie", "5m"))
+                .isEqualTo(2);
+        assertThat(stderr()).contains("unknown option --window-szie (did you mean --window-size?)");
+    }
+
+    @Test
+    void badDuration() throws Exception {
+        assertThat(launch("window-aggregation", "--bootstrap-servers", "localhost:9092", "--watermark-delay", "ten"))
+                .isEqualTo(2);
+        assertThat(stderr()).contains("--watermark-delay: 'ten' is not a duration");
+    }
+
+    @Test
+    void missingBrokersAndEmptyTopic() throws Exception {
+        assertThat(launch("window-aggregation")).isEqualTo(2);
+        assertThat(stderr()).contains("missing required option --bootstrap-servers");
+        err.reset();
+        assertThat(launch("window-aggregation", "--bootstrap-servers", "b:1", "--output-topic", "")).isEqualTo(2);
+        assertThat(stderr()).contains("--output-topic must not be empty");
+    }
+
+    @Test
+    void slideLongerThanSizeIsRefused() throws Exception {
+        assertThat(launch("window-aggregation", "--bootstrap-servers", "b:1", "--window-size", "1m", "--window-slide", "5m"))
+                .isEqualTo(2);
+        assertThat(stderr()).contains("--window-slide 5m must not exceed --window-size 1m");
+    }
+
+    @Test
+    void transactionTimeoutMustOutliveTheCheckpointInterval() throws Exception {
+        assertThat(launch("window-aggregation", "--bootstrap-servers", "b:1", "--checkpoint-interval", "20m"))
+                .isEqualTo(1);
+        assertThat(stderr()).contains("--transaction-timeout 15m must be longer than --checkpoint-interval 20m");
+    }
+}
