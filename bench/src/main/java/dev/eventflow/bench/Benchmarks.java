@@ -19,13 +19,13 @@ import java.time.Instant;
 import java.util.Arrays;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.connector.source.SourceReaderContext;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.connector.datagen.source.GeneratorFunction;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
-import org.apache.flink.api.connector.source.SourceReaderContext;
 
 /**
  * On-demand benchmarks (never in CI). Every number is a ratio against a baseline run in the same
@@ -52,40 +52,75 @@ public final class Benchmarks {
 
     public static void main(String[] args) throws Exception {
         int events = args.length > 0 ? Integer.parseInt(args[0]) : 300_000;
-        System.out.printf("eventflow benchmarks: %,d seeded events, Java %s, %d cores%n%n", events, System.getProperty("java.version"), Runtime.getRuntime().availableProcessors());
+        System.out.printf(
+                "eventflow benchmarks: %,d seeded events, Java %s, %d cores%n%n",
+                events,
+                System.getProperty("java.version"),
+                Runtime.getRuntime().availableProcessors());
         byte[][] data = generate(events);
 
         // ---- 1. parsing ----
         UserEventParser parser = new UserEventParser(Duration.ofDays(36500).toMillis());
         ObjectMapper mapper = new ObjectMapper();
-        double floor = cpuNanosPerEvent(data, b -> {
-            long h = 0;
-            for (byte x : b) h = 31 * h + x;
-            return h;
-        });
+        double floor =
+                cpuNanosPerEvent(
+                        data,
+                        b -> {
+                            long h = 0;
+                            for (byte x : b) h = 31 * h + x;
+                            return h;
+                        });
         double tree = cpuNanosPerEvent(data, b -> treeParse(mapper, b));
-        double streaming = cpuNanosPerEvent(data, b -> {
-            try {
-                return parser.parse(b).eventTime;
-            } catch (MalformedEventException e) {
-                return 0;
-            }
-        });
+        double streaming =
+                cpuNanosPerEvent(
+                        data,
+                        b -> {
+                            try {
+                                return parser.parse(b).eventTime;
+                            } catch (MalformedEventException e) {
+                                return 0;
+                            }
+                        });
         long[] latency = latencies(parser, data);
-        System.out.println("1. Parsing one event (single thread, CPU time; median of 5 rounds after 3 warm-up rounds)");
-        System.out.printf("   %-44s %8.2f us/event %12s events/s/core%n", "floor: read the bytes only", floor / 1000, fmt(1e9 / floor));
-        System.out.printf("   %-44s %8.2f us/event %12s events/s/core  (baseline)%n", "straightforward: Jackson tree + java.time", tree / 1000, fmt(1e9 / tree));
-        System.out.printf("   %-44s %8.2f us/event %12s events/s/core  %.1fx the baseline's throughput%n", "eventflow: UserEventParser (streaming)", streaming / 1000, fmt(1e9 / streaming), tree / streaming);
-        System.out.printf("   eventflow parse latency per event: p50 %.2f us, p99 %.2f us%n%n", latency[0] / 1000.0, latency[1] / 1000.0);
+        System.out.println(
+                "1. Parsing one event (single thread, CPU time; median of 5 rounds after 3 warm-up rounds)");
+        System.out.printf(
+                "   %-44s %8.2f us/event %12s events/s/core%n",
+                "floor: read the bytes only", floor / 1000, fmt(1e9 / floor));
+        System.out.printf(
+                "   %-44s %8.2f us/event %12s events/s/core  (baseline)%n",
+                "straightforward: Jackson tree + java.time", tree / 1000, fmt(1e9 / tree));
+        System.out.printf(
+                "   %-44s %8.2f us/event %12s events/s/core  %.1fx the baseline's throughput%n",
+                "eventflow: UserEventParser (streaming)",
+                streaming / 1000,
+                fmt(1e9 / streaming),
+                tree / streaming);
+        System.out.printf(
+                "   eventflow parse latency per event: p50 %.2f us, p99 %.2f us%n%n",
+                latency[0] / 1000.0, latency[1] / 1000.0);
 
         // ---- 2. pipeline ----
-        System.out.println("2. Pipeline on a MiniCluster, parallelism 1 (process CPU time per event; includes the generator source)");
+        System.out.println(
+                "2. Pipeline on a MiniCluster, parallelism 1 (process CPU time per event; includes the generator source)");
         double floorJob = pipeline(events, false, "hashmap");
         double heapJob = pipeline(events, true, "hashmap");
         double rocksJob = pipeline(events, true, "rocksdb");
-        System.out.printf("   %-44s %8.2f us/event %12s events/s/core  (baseline)%n", "floor: generate + parse + discard", floorJob / 1000, fmt(1e9 / floorJob));
-        System.out.printf("   %-44s %8.2f us/event %12s events/s/core  %.2fx the floor's cost%n", "window-aggregation, heap state", heapJob / 1000, fmt(1e9 / heapJob), heapJob / floorJob);
-        System.out.printf("   %-44s %8.2f us/event %12s events/s/core  %.2fx the floor's cost%n", "window-aggregation, RocksDB state", rocksJob / 1000, fmt(1e9 / rocksJob), rocksJob / floorJob);
+        System.out.printf(
+                "   %-44s %8.2f us/event %12s events/s/core  (baseline)%n",
+                "floor: generate + parse + discard", floorJob / 1000, fmt(1e9 / floorJob));
+        System.out.printf(
+                "   %-44s %8.2f us/event %12s events/s/core  %.2fx the floor's cost%n",
+                "window-aggregation, heap state",
+                heapJob / 1000,
+                fmt(1e9 / heapJob),
+                heapJob / floorJob);
+        System.out.printf(
+                "   %-44s %8.2f us/event %12s events/s/core  %.2fx the floor's cost%n",
+                "window-aggregation, RocksDB state",
+                rocksJob / 1000,
+                fmt(1e9 / rocksJob),
+                rocksJob / floorJob);
         System.exit(0);
     }
 
@@ -94,7 +129,8 @@ public final class Benchmarks {
     }
 
     private static byte[][] generate(int n) {
-        UserEventGenerator g = new UserEventGenerator(99, 5_000, START, 20, 60_000, 900_000, 0.01, 0.004);
+        UserEventGenerator g =
+                new UserEventGenerator(99, 5_000, START, 20, 60_000, 900_000, 0.01, 0.004);
         byte[][] out = new byte[n][];
         for (int i = 0; i < n; i++) out[i] = g.next().json.getBytes(StandardCharsets.UTF_8);
         return out;
@@ -105,7 +141,14 @@ public final class Benchmarks {
             JsonNode n = mapper.readTree(b);
             JsonNode t = n.get("event_time");
             long time = t.isNumber() ? t.asLong() : Instant.parse(t.asText()).toEpochMilli();
-            UserEvent e = new UserEvent(n.get("event_id").asText(), n.get("user_id").asText(), n.get("session_id").asText(), n.get("event_type").asText(), time, n.has("amount") ? n.get("amount").asDouble() : null);
+            UserEvent e =
+                    new UserEvent(
+                            n.get("event_id").asText(),
+                            n.get("user_id").asText(),
+                            n.get("session_id").asText(),
+                            n.get("event_type").asText(),
+                            time,
+                            n.has("amount") ? n.get("amount").asDouble() : null);
             return e.eventTime;
         } catch (Exception e) {
             return 0;
@@ -147,38 +190,54 @@ public final class Benchmarks {
         return new long[] {ns[ns.length / 2], ns[(int) (ns.length * 0.99)]};
     }
 
-    /** Process CPU nanoseconds per event for one bounded run (after one warm-up run of the same job). */
+    /**
+     * Process CPU nanoseconds per event for one bounded run (after one warm-up run of the same
+     * job).
+     */
     private static double pipeline(int events, boolean full, String backend) throws Exception {
         double best = Double.MAX_VALUE;
         for (int run = 0; run < 2; run++) {
             Configuration conf = new Configuration();
             conf.setString("state.backend.type", backend);
             conf.setString("pipeline.generic-types", "false");
-            StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1, conf);
+            StreamExecutionEnvironment env =
+                    StreamExecutionEnvironment.createLocalEnvironment(1, conf);
             DataStream<byte[]> raw =
                     env.fromSource(
-                            new DataGeneratorSource<>(new Generated(), events, TypeInformation.of(byte[].class)),
+                            new DataGeneratorSource<>(
+                                    new Generated(), events, TypeInformation.of(byte[].class)),
                             WatermarkStrategy.noWatermarks(),
                             "generator");
             UserEventParser parser = new UserEventParser(Duration.ofDays(36500).toMillis());
-            DataStream<ParsedRecord> parsed = raw.map(b -> {
-                try {
-                    return ParsedRecord.ofEvent(parser.parse(b));
-                } catch (MalformedEventException e) {
-                    return ParsedRecord.ofDeadLetter(new dev.eventflow.common.event.DeadLetter(e.getMessage(), "t", 0, 0, 0, null, b));
-                }
-            }, TypeInformation.of(ParsedRecord.class));
+            DataStream<ParsedRecord> parsed =
+                    raw.map(
+                            b -> {
+                                try {
+                                    return ParsedRecord.ofEvent(parser.parse(b));
+                                } catch (MalformedEventException e) {
+                                    return ParsedRecord.ofDeadLetter(
+                                            new dev.eventflow.common.event.DeadLetter(
+                                                    e.getMessage(), "t", 0, 0, 0, null, b));
+                                }
+                            },
+                            TypeInformation.of(ParsedRecord.class));
             if (full) {
                 DataStream<UserEvent> withTime =
-                        parsed.assignTimestampsAndWatermarks(EventTimeWatermarks.forParsedRecords(Duration.ofMinutes(10), Duration.ZERO))
+                        parsed.assignTimestampsAndWatermarks(
+                                        EventTimeWatermarks.forParsedRecords(
+                                                Duration.ofMinutes(10), Duration.ZERO))
                                 .process(new DeadLetterRouter());
-                WindowAggregationJob.Outputs out = WindowAggregationJob.defineWorkflow(withTime, new WindowSpec(300_000, 60_000, 12));
+                WindowAggregationJob.Outputs out =
+                        WindowAggregationJob.defineWorkflow(
+                                withTime, new WindowSpec(300_000, 60_000, 12));
                 out.results.sinkTo(new DiscardingSink<>());
                 out.late.sinkTo(new DiscardingSink<>());
             } else {
                 parsed.filter(r -> r.event != null).sinkTo(new DiscardingSink<>());
             }
-            com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+            com.sun.management.OperatingSystemMXBean os =
+                    (com.sun.management.OperatingSystemMXBean)
+                            ManagementFactory.getOperatingSystemMXBean();
             long cpu0 = os.getProcessCpuTime();
             env.execute(full ? "window-aggregation-" + backend : "floor");
             long cpu1 = os.getProcessCpuTime();
@@ -202,5 +261,4 @@ public final class Benchmarks {
             return generator.next().json.getBytes(StandardCharsets.UTF_8);
         }
     }
-
 }

@@ -54,14 +54,26 @@ class LauncherTest {
 
     @Test
     void unknownOption() throws Exception {
-        assertThat(launch("window-aggregation", "--bootstrap-servers", "localhost:9092", "--window-szie", "5m"))
+        assertThat(
+                        launch(
+                                "window-aggregation",
+                                "--bootstrap-servers",
+                                "localhost:9092",
+                                "--window-szie",
+                                "5m"))
                 .isEqualTo(2);
         assertThat(stderr()).contains("unknown option --window-szie (did you mean --window-size?)");
     }
 
     @Test
     void badDuration() throws Exception {
-        assertThat(launch("window-aggregation", "--bootstrap-servers", "localhost:9092", "--watermark-delay", "ten"))
+        assertThat(
+                        launch(
+                                "window-aggregation",
+                                "--bootstrap-servers",
+                                "localhost:9092",
+                                "--watermark-delay",
+                                "ten"))
                 .isEqualTo(2);
         assertThat(stderr()).contains("--watermark-delay: 'ten' is not a duration");
     }
@@ -71,21 +83,38 @@ class LauncherTest {
         assertThat(launch("window-aggregation")).isEqualTo(2);
         assertThat(stderr()).contains("missing required option --bootstrap-servers");
         err.reset();
-        assertThat(launch("window-aggregation", "--bootstrap-servers", "b:1", "--output-topic", "")).isEqualTo(2);
+        assertThat(launch("window-aggregation", "--bootstrap-servers", "b:1", "--output-topic", ""))
+                .isEqualTo(2);
         assertThat(stderr()).contains("--output-topic must not be empty");
     }
 
     @Test
     void slideLongerThanSizeIsRefused() throws Exception {
-        assertThat(launch("window-aggregation", "--bootstrap-servers", "b:1", "--window-size", "1m", "--window-slide", "5m"))
+        assertThat(
+                        launch(
+                                "window-aggregation",
+                                "--bootstrap-servers",
+                                "b:1",
+                                "--window-size",
+                                "1m",
+                                "--window-slide",
+                                "5m"))
                 .isEqualTo(2);
         assertThat(stderr()).contains("--window-slide 5m must not exceed --window-size 1m");
     }
 
     @Test
     void transactionTimeoutMustOutliveTheCheckpointInterval() throws Exception {
-        assertThat(launch("window-aggregation", "--bootstrap-servers", "b:1", "--checkpoint-interval", "20m"))
+        assertThat(
+                        launch(
+                                "window-aggregation",
+                                "--bootstrap-servers",
+                                "b:1",
+                                "--checkpoint-interval",
+                                "20m"))
                 .isEqualTo(1);
-        assertThat(stderr()).contains("--transaction-timeout 15m must be longer than --checkpoint-interval 20m");
+        assertThat(stderr())
+                .contains(
+                        "--transaction-timeout 15m must be longer than --checkpoint-interval 20m");
     }
 }

@@ -54,7 +54,8 @@ public final class UserEventParser implements Serializable {
             }
             return e;
         } catch (JsonParseException ex) {
-            throw new MalformedEventException("not valid JSON: " + ex.getOriginalMessage());
+            throw new MalformedEventException(
+                    "not valid JSON: " + firstLine(ex.getOriginalMessage()));
         } catch (IOException ex) {
             throw new MalformedEventException("unreadable record: " + ex.getMessage());
         }
@@ -117,6 +118,18 @@ public final class UserEventParser implements Serializable {
                             + ")");
         }
         return e;
+    }
+
+    /**
+     * Jackson's messages carry a location suffix and sometimes several lines; the reason needs
+     * neither.
+     */
+    private static String firstLine(String message) {
+        if (message == null) return "unreadable";
+        int cut = message.indexOf('\n');
+        String line = cut < 0 ? message : message.substring(0, cut);
+        int marker = line.indexOf(" (start marker");
+        return marker < 0 ? line : line.substring(0, marker);
     }
 
     private static void require(String value, String field) throws MalformedEventException {

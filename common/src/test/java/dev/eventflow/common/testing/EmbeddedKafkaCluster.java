@@ -35,7 +35,9 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
         this(Map.of());
     }
 
-    /** @param extraBrokerProperties e.g. {@code transaction.max.timeout.ms} */
+    /**
+     * @param extraBrokerProperties e.g. {@code transaction.max.timeout.ms}
+     */
     public EmbeddedKafkaCluster(Map<String, String> extraBrokerProperties) {
         brokerProperties.put("offsets.topic.replication.factor", "1");
         brokerProperties.put("offsets.topic.num.partitions", "3");
@@ -57,7 +59,8 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
                 if (f != Feature.KRAFT_VERSION) features.put(f.featureName(), f.latestProduction());
             }
             BootstrapMetadata metadata =
-                    BootstrapMetadata.fromVersions(MetadataVersion.latestProduction(), features, "eventflow-embedded");
+                    BootstrapMetadata.fromVersions(
+                            MetadataVersion.latestProduction(), features, "eventflow-embedded");
             TestKitNodes nodes =
                     new TestKitNodes.Builder(metadata)
                             .setCombined(true)
@@ -67,7 +70,15 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
             KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(nodes);
             brokerProperties.forEach(builder::setConfigProp);
             KafkaClusterTestKit kit = builder.build();
-            kit.format();
+            // The formatter reports on stdout like the CLI tool does; keep test and demo output
+            // clean.
+            java.io.PrintStream stdout = System.out;
+            System.setOut(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+            try {
+                kit.format();
+            } finally {
+                System.setOut(stdout);
+            }
             kit.startup();
             kit.waitForReadyBrokers();
             cluster = kit;
@@ -107,12 +118,18 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
                     .get(30, TimeUnit.SECONDS);
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (true) {
-                var description = admin.describeTopics(List.of(name)).allTopicNames().get(30, TimeUnit.SECONDS).get(name);
+                var description =
+                        admin.describeTopics(List.of(name))
+                                .allTopicNames()
+                                .get(30, TimeUnit.SECONDS)
+                                .get(name);
                 if (description.partitions().size() == partitions
-                        && description.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
+                        && description.partitions().stream()
+                                .allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
                     return;
                 }
-                if (System.nanoTime() > deadline) throw new IllegalStateException("topic " + name + " has no leaders");
+                if (System.nanoTime() > deadline)
+                    throw new IllegalStateException("topic " + name + " has no leaders");
                 Thread.onSpinWait();
             }
         } catch (Exception e) {
@@ -121,7 +138,8 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
     }
 
     private void requireStarted() {
-        if (cluster == null) throw new IllegalStateException("the embedded Kafka broker is not started");
+        if (cluster == null)
+            throw new IllegalStateException("the embedded Kafka broker is not started");
     }
 
     @Override

@@ -27,7 +27,8 @@ class EmbeddedKafkaClusterTest {
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
         props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "rig-tx");
-        try (KafkaProducer<String, String> tx = new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
+        try (KafkaProducer<String, String> tx =
+                new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
             tx.initTransactions();
             tx.beginTransaction();
             tx.send(new ProducerRecord<>(topic, 0, "a", "committed-1"));
@@ -43,9 +44,14 @@ class EmbeddedKafkaClusterTest {
                 KAFKA.client().readCommitted(topic, Duration.ofSeconds(30)).stream()
                         .map(r -> new String(r.value(), StandardCharsets.UTF_8))
                         .collect(Collectors.toList());
-        assertThat(values).containsExactlyInAnyOrder("plain-0", "plain-1", "plain-2", "committed-1", "committed-2");
+        assertThat(values)
+                .containsExactlyInAnyOrder(
+                        "plain-0", "plain-1", "plain-2", "committed-1", "committed-2");
 
-        List<?> awaited = KAFKA.client().awaitRecords(topic, records -> records.size() >= 5, Duration.ofSeconds(30));
+        List<?> awaited =
+                KAFKA.client()
+                        .awaitRecords(
+                                topic, records -> records.size() >= 5, Duration.ofSeconds(30));
         assertThat(awaited).hasSize(5);
     }
 }

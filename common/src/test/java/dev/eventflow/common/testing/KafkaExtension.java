@@ -42,7 +42,9 @@ public final class KafkaExtension implements BeforeAllCallback, AfterAllCallback
     }
 
     public EmbeddedKafkaCluster cluster() {
-        if (cluster == null) throw new IllegalStateException("KafkaExtension not started: register it as a static field");
+        if (cluster == null)
+            throw new IllegalStateException(
+                    "KafkaExtension not started: register it as a static field");
         return cluster;
     }
 

@@ -48,7 +48,9 @@ public final class KafkaTestClient {
                 new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
             List<Future<RecordMetadata>> acks = new ArrayList<>();
             for (ProducerRecord<byte[], byte[]> r : records) {
-                if (!r.topic().equals(topic)) throw new IllegalArgumentException("record for " + r.topic() + " in produce(" + topic + ")");
+                if (!r.topic().equals(topic))
+                    throw new IllegalArgumentException(
+                            "record for " + r.topic() + " in produce(" + topic + ")");
                 acks.add(producer.send(r));
             }
             producer.flush();
@@ -87,7 +89,13 @@ public final class KafkaTestClient {
             long deadline = System.nanoTime() + timeout.toNanos();
             while (!reached(consumer, end)) {
                 if (System.nanoTime() > deadline) {
-                    throw new AssertionError("timed out reading " + topic + " up to " + end + ", read " + out.size());
+                    throw new AssertionError(
+                            "timed out reading "
+                                    + topic
+                                    + " up to "
+                                    + end
+                                    + ", read "
+                                    + out.size());
                 }
                 consumer.poll(Duration.ofMillis(200)).forEach(out::add);
             }
@@ -114,7 +122,14 @@ public final class KafkaTestClient {
             long deadline = System.nanoTime() + timeout.toNanos();
             while (!until.test(out)) {
                 if (System.nanoTime() > deadline) {
-                    throw new AssertionError("timed out after " + timeout + " waiting on " + topic + "; saw " + out.size() + " records");
+                    throw new AssertionError(
+                            "timed out after "
+                                    + timeout
+                                    + " waiting on "
+                                    + topic
+                                    + "; saw "
+                                    + out.size()
+                                    + " records");
                 }
                 consumer.poll(Duration.ofMillis(200)).forEach(out::add);
             }
@@ -122,7 +137,8 @@ public final class KafkaTestClient {
         }
     }
 
-    private static boolean reached(KafkaConsumer<byte[], byte[]> consumer, Map<TopicPartition, Long> end) {
+    private static boolean reached(
+            KafkaConsumer<byte[], byte[]> consumer, Map<TopicPartition, Long> end) {
         for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
             if (consumer.position(e.getKey()) < e.getValue()) return false;
         }

@@ -36,7 +36,10 @@ public final class FailOnce implements MapFunction<UserEvent, UserEvent> {
 
     @Override
     public UserEvent map(UserEvent event) {
-        if (ARMED.get() && !FAILED.get() && SEEN.incrementAndGet() >= failAfter && FAILED.compareAndSet(false, true)) {
+        if (ARMED.get()
+                && !FAILED.get()
+                && SEEN.incrementAndGet() >= failAfter
+                && FAILED.compareAndSet(false, true)) {
             throw new IllegalStateException("injected failure after " + failAfter + " records");
         }
         return event;

@@ -1,7 +1,6 @@
 package dev.eventflow.jobs.windowagg;
 
 import static dev.eventflow.jobs.TestEvents.MINUTE;
-import static dev.eventflow.jobs.TestEvents.T0;
 import static dev.eventflow.jobs.TestEvents.at;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -45,8 +44,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code window-aggregation} end to end on a real Kafka broker (KRaft, in-process) and a Flink
- * MiniCluster, wired by the job's own {@code buildPipeline}. Every assertion reads the OUTPUT topics
- * with {@code isolation.level=read_committed} and compares with a ground truth computed here.
+ * MiniCluster, wired by the job's own {@code buildPipeline}. Every assertion reads the OUTPUT
+ * topics with {@code isolation.level=read_committed} and compares with a ground truth computed
+ * here.
  *
  * <p>Lateness depends on where the watermark is when an event arrives. The unbounded tests make
  * that deterministic without sleeping: every partition ends its first batch with an event at the
@@ -94,21 +94,32 @@ class WindowAggregationITCase {
         List<String> args =
                 new ArrayList<>(
                         List.of(
-                                "--bootstrap-servers", KAFKA.bootstrapServers(),
-                                "--input-topic", input,
-                                "--output-topic", output,
-                                "--late-topic", late,
-                                "--dlq-topic", dlq,
-                                "--group-id", "it-" + input,
-                                "--transactional-id-prefix", "it-" + input,
-                                "--starting-offsets", "earliest",
-                                "--checkpoint-interval", "300ms",
-                                "--parallelism", "2"));
+                                "--bootstrap-servers",
+                                KAFKA.bootstrapServers(),
+                                "--input-topic",
+                                input,
+                                "--output-topic",
+                                output,
+                                "--late-topic",
+                                late,
+                                "--dlq-topic",
+                                dlq,
+                                "--group-id",
+                                "it-" + input,
+                                "--transactional-id-prefix",
+                                "it-" + input,
+                                "--starting-offsets",
+                                "earliest",
+                                "--checkpoint-interval",
+                                "300ms",
+                                "--parallelism",
+                                "2"));
         args.addAll(List.of(extra));
         return WindowAggregationOptions.optionSet().parse(args.toArray(new String[0]));
     }
 
-    private static JobClient start(ParsedOptions o, UnaryOperator<DataStream<UserEvent>> hook) throws Exception {
+    private static JobClient start(ParsedOptions o, UnaryOperator<DataStream<UserEvent>> hook)
+            throws Exception {
         StreamExecutionEnvironment env =
                 JobEnvironment.create(o, WindowAggregationJob.NAME, RuntimeExecutionMode.STREAMING);
         WindowAggregationJob.buildPipeline(env, o, hook);
@@ -120,9 +131,18 @@ class WindowAggregationITCase {
     private static byte[] json(UserEvent e, boolean epochMillis) {
         if (!epochMillis) return Json.event(e);
         String amount = e.amount == null ? "" : ",\"amount\":" + e.amount;
-        return ("{\"event_id\":\"" + e.eventId + "\",\"user_id\":\"" + e.userId + "\",\"session_id\":\""
-                        + e.sessionId + "\",\"event_type\":\"" + e.eventType + "\",\"event_time\":" + e.eventTime
-                        + amount + "}")
+        return ("{\"event_id\":\""
+                        + e.eventId
+                        + "\",\"user_id\":\""
+                        + e.userId
+                        + "\",\"session_id\":\""
+                        + e.sessionId
+                        + "\",\"event_type\":\""
+                        + e.eventType
+                        + "\",\"event_time\":"
+                        + e.eventTime
+                        + amount
+                        + "}")
                 .getBytes(StandardCharsets.UTF_8);
     }
 
@@ -133,7 +153,10 @@ class WindowAggregationITCase {
             UserEvent e = events.get(i);
             records.add(
                     new ProducerRecord<>(
-                            input, i % partitions, e.userId.getBytes(StandardCharsets.UTF_8), json(e, i % 2 == 1)));
+                            input,
+                            i % partitions,
+                            e.userId.getBytes(StandardCharsets.UTF_8),
+                            json(e, i % 2 == 1)));
         }
         KAFKA.client().produce(input, records);
     }
@@ -141,12 +164,20 @@ class WindowAggregationITCase {
     private void produceTo(int partition, UserEvent... events) {
         List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
         for (UserEvent e : events) {
-            records.add(new ProducerRecord<>(input, partition, e.userId.getBytes(StandardCharsets.UTF_8), json(e, false)));
+            records.add(
+                    new ProducerRecord<>(
+                            input,
+                            partition,
+                            e.userId.getBytes(StandardCharsets.UTF_8),
+                            json(e, false)));
         }
         KAFKA.client().produce(input, records);
     }
 
-    /** One event at exactly {@code time} per partition: the watermark can then reach time - delay - 1. */
+    /**
+     * One event at exactly {@code time} per partition: the watermark can then reach time - delay -
+     * 1.
+     */
     private List<UserEvent> pins(long time, int partitions) {
         List<UserEvent> pins = new ArrayList<>();
         for (int p = 0; p < partitions; p++) {
@@ -181,11 +212,16 @@ class WindowAggregationITCase {
     }
 
     private static List<WindowResult> results(List<ConsumerRecord<byte[], byte[]>> records) {
-        return records.stream().map(WindowAggregationITCase::parseResult).collect(Collectors.toList());
+        return records.stream()
+                .map(WindowAggregationITCase::parseResult)
+                .collect(Collectors.toList());
     }
 
-    private static Predicate<List<ConsumerRecord<byte[], byte[]>>> containsWindow(String user, long end) {
-        return records -> results(records).stream().anyMatch(r -> r.userId.equals(user) && r.windowEnd == end);
+    private static Predicate<List<ConsumerRecord<byte[], byte[]>>> containsWindow(
+            String user, long end) {
+        return records ->
+                results(records).stream()
+                        .anyMatch(r -> r.userId.equals(user) && r.windowEnd == end);
     }
 
     private static String header(ConsumerRecord<byte[], byte[]> r, String name) {
@@ -206,14 +242,17 @@ class WindowAggregationITCase {
             "{\"event_id\":\"x3\",\"user_id\":\"u\",\"session_id\":\"s\",\"event_type\":\"click\",\"event_time\":\"2999-01-01T00:00:00Z\"}"
         };
         List<ProducerRecord<byte[], byte[]>> bad = new ArrayList<>();
-        for (String m : malformed) bad.add(new ProducerRecord<>(input, 1, null, m.getBytes(StandardCharsets.UTF_8)));
+        for (String m : malformed)
+            bad.add(new ProducerRecord<>(input, 1, null, m.getBytes(StandardCharsets.UTF_8)));
         KAFKA.client().produce(input, bad);
 
-        JobClient job = start(options("--bounded", "--state-backend", "rocksdb"), UnaryOperator.identity());
+        JobClient job =
+                start(options("--bounded", "--state-backend", "rocksdb"), UnaryOperator.identity());
         job.getJobExecutionResult().get();
 
         List<WindowResult> results = results(KAFKA.client().readCommitted(output, WAIT));
-        ExpectedWindows.assertMatches(ExpectedWindows.compute(events, SIZE, SLIDE, Long.MAX_VALUE), results, 12);
+        ExpectedWindows.assertMatches(
+                ExpectedWindows.compute(events, SIZE, SLIDE, Long.MAX_VALUE), results, 12);
         // Disorder (3m) below the delay (10m): nothing is late.
         assertThat(KAFKA.client().readCommitted(late, WAIT)).isEmpty();
 
@@ -221,10 +260,13 @@ class WindowAggregationITCase {
         assertThat(dead).hasSize(malformed.length);
         Map<String, String> reasonByValue = new HashMap<>();
         for (ConsumerRecord<byte[], byte[]> d : dead) {
-            reasonByValue.put(new String(d.value(), StandardCharsets.UTF_8), header(d, DeadLetterSerializationSchema.REASON));
+            reasonByValue.put(
+                    new String(d.value(), StandardCharsets.UTF_8),
+                    header(d, DeadLetterSerializationSchema.REASON));
             assertThat(header(d, DeadLetterSerializationSchema.SOURCE_TOPIC)).isEqualTo(input);
             assertThat(header(d, DeadLetterSerializationSchema.SOURCE_PARTITION)).isEqualTo("1");
-            assertThat(Long.parseLong(header(d, DeadLetterSerializationSchema.SOURCE_OFFSET))).isNotNegative();
+            assertThat(Long.parseLong(header(d, DeadLetterSerializationSchema.SOURCE_OFFSET)))
+                    .isNotNegative();
         }
         assertThat(reasonByValue.get(malformed[0])).startsWith("not valid JSON");
         assertThat(reasonByValue.get(malformed[1])).isEqualTo("missing field user_id");
@@ -239,8 +281,10 @@ class WindowAggregationITCase {
         List<UserEvent> batch1 = TestEvents.seeded(21, 300, 8, 29, 2 * MINUTE);
         produce(batch1, 3);
         List<UserEvent> onTime = new ArrayList<>(batch1);
-        // The probe's window [10:15, 10:20) closes exactly when the watermark reaches w1. It goes to
-        // partition 0 before that partition's pin (order within a partition is kept), so it is on time.
+        // The probe's window [10:15, 10:20) closes exactly when the watermark reaches w1. It goes
+        // to
+        // partition 0 before that partition's pin (order within a partition is kept), so it is on
+        // time.
         UserEvent probe = TestEvents.event("probe-1", "p", at(19, 0));
         produceTo(0, probe);
         onTime.add(probe);
@@ -251,9 +295,13 @@ class WindowAggregationITCase {
         try {
             KAFKA.client().awaitRecords(output, containsWindow("probe-1", at(20, 0)), WAIT);
 
-            // The watermark now stands at exactly w1 and cannot move until new data raises every partition.
-            UserEvent allLate = TestEvents.event("late-user", "s-late", at(10, 0)); // windows end 10:11..10:15
-            UserEvent partial = TestEvents.purchase("partial-user", "s-partial", at(17, 0), 42.0); // ends 10:18..10:22
+            // The watermark now stands at exactly w1 and cannot move until new data raises every
+            // partition.
+            UserEvent allLate =
+                    TestEvents.event("late-user", "s-late", at(10, 0)); // windows end 10:11..10:15
+            UserEvent partial =
+                    TestEvents.purchase(
+                            "partial-user", "s-partial", at(17, 0), 42.0); // ends 10:18..10:22
             UserEvent fine = TestEvents.event("fine-user", "s-fine", at(25, 0));
             produceTo(0, allLate, partial, fine);
             onTime.add(fine);
@@ -271,14 +319,16 @@ class WindowAggregationITCase {
             List<UserEvent> all = new ArrayList<>(onTime);
             all.add(partial);
             var expected =
-                    ExpectedWindows.compute(all, SIZE, SLIDE, at(50, 0), e -> e == partial ? w1 : Long.MIN_VALUE);
+                    ExpectedWindows.compute(
+                            all, SIZE, SLIDE, at(50, 0), e -> e == partial ? w1 : Long.MIN_VALUE);
             ExpectedWindows.assertMatches(expected, results(out), 12);
             // The partially late purchase counts in [10:16,10:21) and [10:17,10:22) only.
             assertThat(results(out).stream().filter(r -> r.userId.equals("partial-user")))
                     .extracting(r -> Instant.ofEpochMilli(r.windowStart).toString())
                     .containsExactlyInAnyOrder("2026-01-01T10:16:00Z", "2026-01-01T10:17:00Z");
 
-            List<ConsumerRecord<byte[], byte[]>> lateRecords = KAFKA.client().readCommitted(late, WAIT);
+            List<ConsumerRecord<byte[], byte[]>> lateRecords =
+                    KAFKA.client().readCommitted(late, WAIT);
             assertThat(lateRecords).hasSize(1);
             JsonNode l = MAPPER.readTree(lateRecords.get(0).value());
             assertThat(l.get("event_id").asText()).isEqualTo(allLate.eventId);
@@ -298,7 +348,11 @@ class WindowAggregationITCase {
         List<UserEvent> all = new ArrayList<>(batch1);
         all.addAll(pins(at(30, 0), 3));
 
-        JobClient job = start(options("--state-backend", "rocksdb"), stream -> stream.map(new FailOnce()).name("fail-once").uid("test.fail-once"));
+        JobClient job =
+                start(
+                        options("--state-backend", "rocksdb"),
+                        stream ->
+                                stream.map(new FailOnce()).name("fail-once").uid("test.fail-once"));
         try {
             // Output is visible only after a checkpoint committed its transaction.
             KAFKA.client().awaitRecords(output, records -> !records.isEmpty(), WAIT);
@@ -335,7 +389,8 @@ class WindowAggregationITCase {
         List<UserEvent> events = TestEvents.seeded(41, 200, 5, 20, MINUTE);
         produce(events, 2);
         List<UserEvent> all = new ArrayList<>(events);
-        UserEvent probe = TestEvents.event("probe", "p", at(29, 0)); // its last window closes at T0+30m
+        UserEvent probe =
+                TestEvents.event("probe", "p", at(29, 0)); // its last window closes at T0+30m
         produceTo(0, probe);
         all.add(probe);
         for (int p = 0; p < 2; p++) {
@@ -349,7 +404,8 @@ class WindowAggregationITCase {
                     KAFKA.client().awaitRecords(output, containsWindow("probe", at(30, 0)), WAIT);
             job.cancel().get();
             out = KAFKA.client().readCommitted(output, WAIT);
-            ExpectedWindows.assertMatches(ExpectedWindows.compute(all, SIZE, SLIDE, at(30, 0)), results(out), 12);
+            ExpectedWindows.assertMatches(
+                    ExpectedWindows.compute(all, SIZE, SLIDE, at(30, 0)), results(out), 12);
         } finally {
             cancelQuietly(job);
         }
@@ -362,9 +418,17 @@ class WindowAggregationITCase {
         int code =
                 Launcher.run(
                         new String[] {
-                            "window-aggregation", "--bootstrap-servers", KAFKA.bootstrapServers(),
-                            "--input-topic", "no-such-topic", "--output-topic", output,
-                            "--late-topic", late, "--dlq-topic", dlq
+                            "window-aggregation",
+                            "--bootstrap-servers",
+                            KAFKA.bootstrapServers(),
+                            "--input-topic",
+                            "no-such-topic",
+                            "--output-topic",
+                            output,
+                            "--late-topic",
+                            late,
+                            "--dlq-topic",
+                            dlq
                         },
                         System.out,
                         errStream);
@@ -377,15 +441,26 @@ class WindowAggregationITCase {
         code =
                 Launcher.run(
                         new String[] {
-                            "window-aggregation", "--bootstrap-servers", KAFKA.bootstrapServers(),
-                            "--input-topic", input, "--output-topic", output,
-                            "--late-topic", late, "--dlq-topic", dlq, "--transaction-timeout", "16m"
+                            "window-aggregation",
+                            "--bootstrap-servers",
+                            KAFKA.bootstrapServers(),
+                            "--input-topic",
+                            input,
+                            "--output-topic",
+                            output,
+                            "--late-topic",
+                            late,
+                            "--dlq-topic",
+                            dlq,
+                            "--transaction-timeout",
+                            "16m"
                         },
                         System.out,
                         errStream);
         assertThat(code).isEqualTo(1);
         assertThat(err.toString(StandardCharsets.UTF_8))
-                .contains("--transaction-timeout 16m (960000 ms) is larger than the broker's transaction.max.timeout.ms (900000 ms)");
+                .contains(
+                        "--transaction-timeout 16m (960000 ms) is larger than the broker's transaction.max.timeout.ms (900000 ms)");
     }
 
     private static void cancelQuietly(JobClient job) {
