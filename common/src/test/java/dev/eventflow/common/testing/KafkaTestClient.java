@@ -137,6 +137,14 @@ public final class KafkaTestClient {
         }
     }
 
+    /** How many partitions {@code topic} has; 0 if it does not exist. */
+    public int partitionCount(String topic) {
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
+            var partitions = consumer.listTopics(Duration.ofSeconds(30)).get(topic);
+            return partitions == null ? 0 : partitions.size();
+        }
+    }
+
     private static boolean reached(
             KafkaConsumer<byte[], byte[]> consumer, Map<TopicPartition, Long> end) {
         for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {

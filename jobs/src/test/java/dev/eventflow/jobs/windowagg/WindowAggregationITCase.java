@@ -463,6 +463,43 @@ class WindowAggregationITCase {
                         "--transaction-timeout 16m (960000 ms) is larger than the broker's transaction.max.timeout.ms (900000 ms)");
     }
 
+    @Test
+    void createTopicsCreatesWhatIsMissingAndABoundedRunOnAnEmptyTopicEnds() throws Exception {
+        String fresh = "created-" + System.nanoTime();
+        int code =
+                Launcher.run(
+                        new String[] {
+                            "window-aggregation",
+                            "--bootstrap-servers",
+                            KAFKA.bootstrapServers(),
+                            "--input-topic",
+                            fresh + "-in",
+                            "--output-topic",
+                            fresh + "-out",
+                            "--late-topic",
+                            fresh + "-late",
+                            "--dlq-topic",
+                            fresh + "-dlq",
+                            "--create-topics",
+                            "--topic-partitions",
+                            "2",
+                            "--bounded",
+                            "--starting-offsets",
+                            "earliest",
+                            "--checkpoint-interval",
+                            "500ms",
+                            "--state-backend",
+                            "hashmap"
+                        },
+                        System.out,
+                        System.err);
+        assertThat(code).isZero();
+        for (String suffix : List.of("-in", "-out", "-late", "-dlq")) {
+            assertThat(KAFKA.client().partitionCount(fresh + suffix)).as(suffix).isEqualTo(2);
+            assertThat(KAFKA.client().readCommitted(fresh + suffix, WAIT)).as(suffix).isEmpty();
+        }
+    }
+
     private static void cancelQuietly(JobClient job) {
         try {
             job.cancel().get();
