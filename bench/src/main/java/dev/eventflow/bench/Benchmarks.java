@@ -205,7 +205,8 @@ public final class Benchmarks {
         double best = Double.MAX_VALUE;
         for (int run = 0; run < 2; run++) {
             Configuration conf = new Configuration();
-            conf.setString("state.backend.type", backend.startsWith("rocksdb") ? "rocksdb" : backend);
+            conf.setString(
+                    "state.backend.type", backend.startsWith("rocksdb") ? "rocksdb" : backend);
             if (backend.equals("rocksdb-heap-timers")) {
                 conf.setString("state.backend.rocksdb.timer-service.factory", "HEAP");
             }

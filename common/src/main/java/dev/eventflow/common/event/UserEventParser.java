@@ -165,8 +165,11 @@ public final class UserEventParser implements Serializable {
                         + describe(v));
     }
 
-    /** ISO-8601 with zone/offset, or a string of digits meaning epoch milliseconds. */
-    static long parseTime(String s) throws MalformedEventException {
+    /**
+     * ISO-8601 with zone/offset, or a string of digits meaning epoch milliseconds (shared with the
+     * SQL recipes' {@code EVENT_TIME_MILLIS} function, so both paths accept the same times).
+     */
+    public static long parseTime(String s) throws MalformedEventException {
         if (!s.isEmpty() && allDigits(s)) {
             if (s.length() > 18) throw new MalformedEventException("event_time out of range: " + s);
             return Long.parseLong(s);

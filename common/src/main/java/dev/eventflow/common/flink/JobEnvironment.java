@@ -85,7 +85,17 @@ public final class JobEnvironment {
 
     public static StreamExecutionEnvironment create(
             ParsedOptions o, String jobName, RuntimeExecutionMode mode) {
+        return create(o, jobName, mode, new Configuration());
+    }
+
+    /**
+     * As {@link #create(ParsedOptions, String, RuntimeExecutionMode)}, with settings layered on
+     * top.
+     */
+    public static StreamExecutionEnvironment create(
+            ParsedOptions o, String jobName, RuntimeExecutionMode mode, Configuration overrides) {
         Configuration conf = configuration(o, jobName, mode);
+        conf.addAll(overrides);
         if (isStandalone()) {
             if (o.get(CommonOptions.PARALLELISM) == 0) {
                 conf.setString("parallelism.default", Integer.toString(LOCAL_DEFAULT_PARALLELISM));

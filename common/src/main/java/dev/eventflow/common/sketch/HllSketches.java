@@ -39,9 +39,15 @@ public final class HllSketches {
         }
     }
 
-    /** The rounded cardinality estimate, as reported in results. */
+    /**
+     * The rounded cardinality estimate, as reported in results. The composite estimator reads only
+     * the sketch's registers, so the estimate does not depend on how the sketch was built: updated
+     * event by event (the DataStream window) or merged from pane sketches (Flink SQL's sliced HOP
+     * windows) gives the same number for the same sessions. (The default HIP estimator is a little
+     * more accurate but only valid for sketches never merged, so the two paths would disagree.)
+     */
     public static long estimate(HllSketch sketch) {
-        return Math.round(sketch.getEstimate());
+        return Math.round(sketch.getCompositeEstimate());
     }
 
     /** Relative standard error of a sketch with {@code lgK} (one standard deviation). */

@@ -7,13 +7,18 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * One real Kafka broker per test class:
+ * One real Kafka broker ({@link EmbeddedKafkaCluster}) per test class, started before its first
+ * test and stopped (directories deleted) after its last:
  *
  * <pre>
  * &#64;RegisterExtension static final KafkaExtension KAFKA = new KafkaExtension();
  * </pre>
  *
- * Tests take a fresh topic each ({@link #uniqueTopic}), so they never see each other's records.
+ * Starting a broker costs seconds, so tests of a class share it and isolate themselves by topic
+ * instead: each takes fresh topics from {@link #uniqueTopic}, so no test sees another's records.
+ *
+ * <p>The field must be static: an instance field gets no {@code beforeAll} call, and {@link
+ * #cluster()} then says so. {@code @Nested} classes reuse the outer class's broker.
  */
 public final class KafkaExtension implements BeforeAllCallback, AfterAllCallback {
 
@@ -22,29 +27,44 @@ public final class KafkaExtension implements BeforeAllCallback, AfterAllCallback
     private final Map<String, String> brokerProperties;
     private EmbeddedKafkaCluster cluster;
 
+    /** The class context that started the broker; only its {@code afterAll} stops it. */
+    private String ownerContextId;
+
     public KafkaExtension() {
         this(Map.of());
     }
 
+    /**
+     * @param brokerProperties extra broker settings, e.g. {@code transaction.max.timeout.ms}
+     */
     public KafkaExtension(Map<String, String> brokerProperties) {
-        this.brokerProperties = brokerProperties;
+        this.brokerProperties = Map.copyOf(brokerProperties);
     }
 
     @Override
     public void beforeAll(ExtensionContext context) {
+        if (cluster != null) return; // a @Nested class inside the owning class
         cluster = new EmbeddedKafkaCluster(brokerProperties).start();
+        ownerContextId = context.getUniqueId();
     }
 
     @Override
     public void afterAll(ExtensionContext context) throws Exception {
-        if (cluster != null) cluster.close();
-        cluster = null;
+        if (cluster == null || !context.getUniqueId().equals(ownerContextId)) return;
+        try {
+            cluster.close();
+        } finally {
+            cluster = null;
+            ownerContextId = null;
+        }
     }
 
+    /** The running broker; fails if the extension is not registered on a static field. */
     public EmbeddedKafkaCluster cluster() {
         if (cluster == null)
             throw new IllegalStateException(
-                    "KafkaExtension not started: register it as a static field");
+                    "KafkaExtension is not started: register it with @RegisterExtension on a"
+                            + " static field");
         return cluster;
     }
 
@@ -56,11 +76,17 @@ public final class KafkaExtension implements BeforeAllCallback, AfterAllCallback
         return cluster().client();
     }
 
-    /** Creates a topic named {@code <prefix>-<n>} that no other test uses. */
+    /**
+     * Creates a topic named {@code <prefix>-<n>}, with {@code n} unique in this JVM, and waits
+     * until it is usable.
+     *
+     * @return the topic's name
+     */
     public String uniqueTopic(String prefix, int partitions) {
         return uniqueTopic(prefix, partitions, Map.of());
     }
 
+    /** As {@link #uniqueTopic(String, int)}, with topic configs (e.g. {@code retention.ms}). */
     public String uniqueTopic(String prefix, int partitions, Map<String, String> configs) {
         String name = prefix + "-" + TOPICS.incrementAndGet();
         cluster().createTopic(name, partitions, configs);
