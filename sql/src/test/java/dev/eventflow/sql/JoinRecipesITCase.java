@@ -1,0 +1,201 @@
+package dev.eventflow.sql;
+
+import static dev.eventflow.sql.SqlTestSupport.MINUTE;
+import static dev.eventflow.sql.SqlTestSupport.T0;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.eventflow.common.testing.KafkaExtension;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.stream.Collectors;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The interval-join recipes against a nested-loop join computed here over the same input: inner
+ * (clicks within the bound after their impression, boundaries included) and left outer (plus every
+ * impression without such a click, with null click fields).
+ */
+class JoinRecipesITCase {
+
+    @RegisterExtension static final KafkaExtension KAFKA = new KafkaExtension();
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK =
+            new MiniClusterExtension(
+                    new MiniClusterResourceConfiguration.Builder()
+                            .setNumberTaskManagers(1)
+                            .setNumberSlotsPerTaskManager(4)
+                            .build());
+
+    private static final long BOUND = 10 * MINUTE;
+
+    private record Impression(String id, String user, String ad, long time) {}
+
+    private record Click(String id, String impression, String user, long time) {}
+
+    private final List<Impression> impressions = new ArrayList<>();
+    private final List<Click> clicks = new ArrayList<>();
+    private String impressionsTopic;
+    private String clicksTopic;
+
+    private static String iso(long t) {
+        String s = Instant.ofEpochMilli(t).toString();
+        return t % 1000 == 0 ? s.replace("Z", ".000Z") : s;
+    }
+
+    @BeforeEach
+    void input() {
+        SplittableRandom r = new SplittableRandom(3);
+        for (int i = 0; i < 200; i++) {
+            impressions.add(
+                    new Impression(
+                            "imp-" + i,
+                            "u" + r.nextInt(20),
+                            "ad-" + r.nextInt(5),
+                            T0 + i * 15_000L));
+        }
+        for (Impression imp : impressions) {
+            int kind = r.nextInt(6);
+            if (kind == 0) continue; // never clicked
+            long delta;
+            switch (kind) {
+                case 1 -> delta = 0; // at the impression's instant: inside
+                case 2 -> delta = BOUND; // exactly at the bound: inside
+                case 3 -> delta = BOUND + 1; // one millisecond too late: outside
+                case 4 -> delta = -1_000; // before the impression: outside
+                default -> delta = r.nextLong(BOUND);
+            }
+            clicks.add(new Click("click-" + imp.id(), imp.id(), imp.user(), imp.time() + delta));
+        }
+        // A second click on some impressions: both match.
+        for (int i = 0; i < impressions.size(); i += 9) {
+            Impression imp = impressions.get(i);
+            clicks.add(new Click("click2-" + imp.id(), imp.id(), imp.user(), imp.time() + 60_000));
+        }
+        clicks.sort((a, b) -> Long.compare(a.time(), b.time()));
+        impressionsTopic = KAFKA.uniqueTopic("ad-impressions", 2);
+        clicksTopic = KAFKA.uniqueTopic("ad-clicks", 2);
+        List<ProducerRecord<byte[], byte[]>> recs = new ArrayList<>();
+        for (int i = 0; i < impressions.size(); i++) {
+            Impression m = impressions.get(i);
+            String json =
+                    String.format(
+                            "{\"impression_id\":\"%s\",\"user_id\":\"%s\",\"ad_id\":\"%s\",\"event_time\":\"%s\"}",
+                            m.id(), m.user(), m.ad(), Instant.ofEpochMilli(m.time()));
+            recs.add(
+                    new ProducerRecord<>(
+                            impressionsTopic, i % 2, null, json.getBytes(StandardCharsets.UTF_8)));
+        }
+        KAFKA.client().produce(impressionsTopic, recs);
+        recs = new ArrayList<>();
+        for (int i = 0; i < clicks.size(); i++) {
+            Click c = clicks.get(i);
+            String json =
+                    String.format(
+                            "{\"click_id\":\"%s\",\"impression_id\":\"%s\",\"user_id\":\"%s\",\"event_time\":%d}",
+                            c.id(), c.impression(), c.user(), c.time());
+            recs.add(
+                    new ProducerRecord<>(
+                            clicksTopic, i % 2, null, json.getBytes(StandardCharsets.UTF_8)));
+        }
+        KAFKA.client().produce(clicksTopic, recs);
+    }
+
+    /** Nested-loop join: "impression|click|impression_time|click_time" rows. */
+    private List<String> expected(boolean leftOuter) {
+        List<String> rows = new ArrayList<>();
+        for (Impression i : impressions) {
+            boolean matched = false;
+            for (Click c : clicks) {
+                if (c.impression().equals(i.id())
+                        && c.time() >= i.time()
+                        && c.time() <= i.time() + BOUND) {
+                    rows.add(
+                            i.id()
+                                    + "|"
+                                    + i.user()
+                                    + "|"
+                                    + i.ad()
+                                    + "|"
+                                    + c.id()
+                                    + "|"
+                                    + iso(i.time())
+                                    + "|"
+                                    + iso(c.time()));
+                    matched = true;
+                }
+            }
+            if (leftOuter && !matched)
+                rows.add(
+                        i.id()
+                                + "|"
+                                + i.user()
+                                + "|"
+                                + i.ad()
+                                + "|null|"
+                                + iso(i.time())
+                                + "|null");
+        }
+        return rows;
+    }
+
+    private List<String> run(String recipe) throws Exception {
+        String out = KAFKA.uniqueTopic("joined", 2);
+        SqlTestSupport.runBounded(
+                recipe,
+                Map.of(
+                        "BOOTSTRAP_SERVERS",
+                        KAFKA.bootstrapServers(),
+                        "IMPRESSIONS_TOPIC",
+                        impressionsTopic,
+                        "CLICKS_TOPIC",
+                        clicksTopic,
+                        "OUTPUT_TOPIC",
+                        out,
+                        "TRANSACTIONAL_ID_PREFIX",
+                        "sql-join-" + out));
+        return KAFKA.client().readCommitted(out, Duration.ofSeconds(60)).stream()
+                .map(SqlTestSupport::json)
+                .map(JoinRecipesITCase::row)
+                .collect(Collectors.toList());
+    }
+
+    private static String row(JsonNode n) {
+        return n.get("impression_id").asText()
+                + "|"
+                + n.get("user_id").asText()
+                + "|"
+                + n.get("ad_id").asText()
+                + "|"
+                + (n.get("click_id").isNull() ? "null" : n.get("click_id").asText())
+                + "|"
+                + n.get("impression_time").asText()
+                + "|"
+                + (n.get("click_time").isNull() ? "null" : n.get("click_time").asText());
+    }
+
+    @Test
+    void innerIntervalJoinEqualsTheNestedLoopJoin() throws Exception {
+        List<String> want = expected(false);
+        assertThat(run("recipes/interval-join.sql")).containsExactlyInAnyOrderElementsOf(want);
+    }
+
+    @Test
+    void leftOuterIntervalJoinAddsEveryUnclickedImpressionOnce() throws Exception {
+        List<String> want = expected(true);
+        assertThat(want.stream().filter(r -> r.contains("|null|"))).isNotEmpty();
+        assertThat(run("recipes/interval-join-left-outer.sql"))
+                .containsExactlyInAnyOrderElementsOf(want);
+    }
+}
