@@ -7,6 +7,7 @@ import dev.eventflow.common.config.Option;
 import dev.eventflow.common.config.OptionSet;
 import dev.eventflow.common.config.ParsedOptions;
 import dev.eventflow.common.flink.JobEnvironment;
+import dev.eventflow.common.kafka.StartupCheckException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -19,13 +20,19 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.table.api.TableResult;
 import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
+import org.apache.kafka.clients.admin.Admin;
 
 /**
  * Runs SQL recipe files: {@code java -jar eventflow-sql-all.jar <recipe.sql> [--var NAME=VALUE ...]
@@ -137,9 +144,13 @@ public final class SqlRunner {
             Map<String, String> resolved = resolveVars(vars, options, files.get(0));
             statements = new ArrayList<>();
             for (String f : files) statements.addAll(load(f, resolved));
+            checkTopicsExist(files, resolved);
         } catch (InvalidOptionException e) {
             err.println("error: " + e.getMessage());
             return 2;
+        } catch (StartupCheckException e) {
+            err.println("error: " + e.getMessage());
+            return 1;
         }
         StreamTableEnvironment tEnv = createTableEnvironment(options, recipeName(files.get(0)));
         registerFunctions(tEnv, vars, options);
@@ -202,6 +213,39 @@ public final class SqlRunner {
                 ms / 60_000L % 60,
                 ms / 1_000L % 60,
                 ms % 1_000L);
+    }
+
+    /**
+     * Fails fast, like the DataStream jobs' start-up checks, when a topic the recipes name through
+     * a {@code ${..._TOPIC}} placeholder does not exist: otherwise a Kafka sink blocks on metadata
+     * and the job restarts forever without saying why.
+     */
+    static void checkTopicsExist(List<String> files, Map<String, String> vars) {
+        Set<String> topics = new TreeSet<>();
+        for (String f : files) {
+            Matcher m = PLACEHOLDER.matcher(expandIncludes(f, read(f), 0));
+            while (m.find()) {
+                if (m.group(1).endsWith("_TOPIC")) topics.add(vars.get(m.group(1)));
+            }
+        }
+        String servers = vars.get("BOOTSTRAP_SERVERS");
+        if (topics.isEmpty() || servers == null) return;
+        Properties props = new Properties();
+        props.put("bootstrap.servers", servers);
+        props.put("default.api.timeout.ms", "30000");
+        Set<String> existing;
+        try (Admin admin = Admin.create(props)) {
+            existing = admin.listTopics().names().get(35, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new StartupCheckException(
+                    "could not reach Kafka at " + servers + ": " + e.getMessage(), e);
+        }
+        List<String> missing =
+                topics.stream().filter(t -> !existing.contains(t)).collect(Collectors.toList());
+        if (!missing.isEmpty()) {
+            throw new StartupCheckException(
+                    "topic(s) " + missing + " do not exist on " + servers + "; create them first");
+        }
     }
 
     /**

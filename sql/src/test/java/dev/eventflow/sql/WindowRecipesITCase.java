@@ -212,4 +212,27 @@ class WindowRecipesITCase {
         assertThat(rows.values().stream().mapToLong(n -> n.get("events").asLong()).sum())
                 .isEqualTo(events.size());
     }
+
+    @Test
+    void aMissingTopicFailsAtStartWithItsName() throws Exception {
+        String input = KAFKA.uniqueTopic("user-events", 1);
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        int code =
+                SqlRunner.run(
+                        new String[] {
+                            "recipes/window-aggregation-hop.sql",
+                            "--var",
+                            "BOOTSTRAP_SERVERS=" + KAFKA.bootstrapServers(),
+                            "--var",
+                            "INPUT_TOPIC=" + input,
+                            "--var",
+                            "OUTPUT_TOPIC=no-such-output",
+                            "--bounded"
+                        },
+                        System.out,
+                        new java.io.PrintStream(err, true, StandardCharsets.UTF_8));
+        assertThat(code).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .contains("topic(s) [no-such-output] do not exist");
+    }
 }
