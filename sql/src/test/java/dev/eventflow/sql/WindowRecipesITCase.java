@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.eventflow.common.config.ParsedOptions;
 import dev.eventflow.common.flink.JobEnvironment;
+import dev.eventflow.common.testing.FlinkTestCluster;
 import dev.eventflow.common.testing.KafkaExtension;
 import dev.eventflow.jobs.windowagg.WindowAggregationJob;
 import dev.eventflow.jobs.windowagg.WindowAggregationOptions;
@@ -19,7 +20,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.UnaryOperator;
 import org.apache.flink.api.common.RuntimeExecutionMode;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -35,13 +35,7 @@ class WindowRecipesITCase {
 
     @RegisterExtension static final KafkaExtension KAFKA = new KafkaExtension();
 
-    @RegisterExtension
-    static final MiniClusterExtension FLINK =
-            new MiniClusterExtension(
-                    new MiniClusterResourceConfiguration.Builder()
-                            .setNumberTaskManagers(1)
-                            .setNumberSlotsPerTaskManager(4)
-                            .build());
+    @RegisterExtension static final MiniClusterExtension FLINK = FlinkTestCluster.withSlots(4);
 
     private static final Duration WAIT = Duration.ofSeconds(60);
 

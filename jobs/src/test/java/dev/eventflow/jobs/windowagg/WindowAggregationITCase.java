@@ -11,6 +11,7 @@ import dev.eventflow.common.event.DeadLetterSerializationSchema;
 import dev.eventflow.common.event.Json;
 import dev.eventflow.common.event.UserEvent;
 import dev.eventflow.common.flink.JobEnvironment;
+import dev.eventflow.common.testing.FlinkTestCluster;
 import dev.eventflow.common.testing.KafkaExtension;
 import dev.eventflow.jobs.Launcher;
 import dev.eventflow.jobs.TestEvents;
@@ -30,7 +31,6 @@ import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -57,13 +57,7 @@ class WindowAggregationITCase {
 
     @RegisterExtension static final KafkaExtension KAFKA = new KafkaExtension();
 
-    @RegisterExtension
-    static final MiniClusterExtension FLINK =
-            new MiniClusterExtension(
-                    new MiniClusterResourceConfiguration.Builder()
-                            .setNumberTaskManagers(1)
-                            .setNumberSlotsPerTaskManager(4)
-                            .build());
+    @RegisterExtension static final MiniClusterExtension FLINK = FlinkTestCluster.withSlots(4);
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final Duration WAIT = Duration.ofSeconds(90);

@@ -5,6 +5,7 @@ import static dev.eventflow.jobs.TestEvents.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.eventflow.common.event.UserEvent;
+import dev.eventflow.common.testing.FlinkTestCluster;
 import dev.eventflow.common.time.EventTimeWatermarks;
 import dev.eventflow.jobs.TestEvents;
 import java.time.Duration;
@@ -13,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -28,13 +28,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class WindowAggregationTopologyTest {
 
-    @RegisterExtension
-    static final MiniClusterExtension FLINK =
-            new MiniClusterExtension(
-                    new MiniClusterResourceConfiguration.Builder()
-                            .setNumberTaskManagers(1)
-                            .setNumberSlotsPerTaskManager(2)
-                            .build());
+    @RegisterExtension static final MiniClusterExtension FLINK = FlinkTestCluster.withSlots(2);
 
     private static List<WindowResult> run(List<UserEvent> events, WindowSpec spec, int parallelism)
             throws Exception {
