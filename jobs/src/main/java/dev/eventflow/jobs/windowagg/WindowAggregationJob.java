@@ -175,6 +175,11 @@ public final class WindowAggregationJob implements SuiteJob {
                 .uid(Operators.SINK_LATE.uid());
     }
 
+    @Override
+    public void buildPipeline(StreamExecutionEnvironment env, ParsedOptions o) {
+        buildPipeline(env, o, UnaryOperator.identity());
+    }
+
     /** Every topic the job touches, for start-up checks and topic creation. */
     public static List<String> topics(ParsedOptions o) {
         return List.of(
@@ -193,7 +198,7 @@ public final class WindowAggregationJob implements SuiteJob {
         KafkaPreflight.check(o, topics(o), isExactlyOnce(o));
         StreamExecutionEnvironment env =
                 JobEnvironment.create(o, NAME, RuntimeExecutionMode.STREAMING);
-        buildPipeline(env, o, UnaryOperator.identity());
+        buildPipeline(env, o);
         System.out.printf(
                 "%s: %s -> %s (late: %s, dead letters: %s) on %s%n",
                 NAME,
