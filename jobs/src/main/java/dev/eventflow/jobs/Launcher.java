@@ -3,6 +3,8 @@ package dev.eventflow.jobs;
 import dev.eventflow.common.config.InvalidOptionException;
 import dev.eventflow.common.config.ParsedOptions;
 import dev.eventflow.common.kafka.StartupCheckException;
+import dev.eventflow.jobs.dedup.DedupJob;
+import dev.eventflow.jobs.runningcounts.RunningCountsJob;
 import dev.eventflow.jobs.windowagg.WindowAggregationJob;
 import java.io.PrintStream;
 import java.util.Arrays;
@@ -21,7 +23,9 @@ public final class Launcher {
     private static final Map<String, SuiteJob> JOBS = new LinkedHashMap<>();
 
     static {
-        for (SuiteJob job : List.<SuiteJob>of(new WindowAggregationJob())) {
+        for (SuiteJob job :
+                List.<SuiteJob>of(
+                        new WindowAggregationJob(), new RunningCountsJob(), new DedupJob())) {
             JOBS.put(job.name(), job);
         }
     }

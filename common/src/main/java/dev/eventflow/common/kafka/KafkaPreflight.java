@@ -9,6 +9,7 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -41,6 +42,21 @@ public final class KafkaPreflight {
      * @throws StartupCheckException saying what is wrong and what to do
      */
     public static void check(ParsedOptions o, Collection<String> topics, boolean transactional) {
+        check(o, topics, transactional, Map.of());
+    }
+
+    /**
+     * As {@link #check(ParsedOptions, Collection, boolean)}, with topic configs for the topics
+     * {@code --create-topics} creates, e.g. {@code cleanup.policy=compact} for an upsert topic.
+     * Existing topics are left as they are.
+     *
+     * @param createConfigs per topic name, the configs to create it with
+     */
+    public static void check(
+            ParsedOptions o,
+            Collection<String> topics,
+            boolean transactional,
+            Map<String, Map<String, String>> createConfigs) {
         validateTransactionTimeoutAgainstCheckpoints(o, transactional);
         Properties props = KafkaSettings.clientProperties(o);
         props.putIfAbsent(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "15000");
@@ -52,7 +68,7 @@ public final class KafkaPreflight {
             Collection<Node> nodes = describeCluster(admin, servers);
             Set<String> wanted = new LinkedHashSet<>(topics);
             if (o.get(CommonOptions.CREATE_TOPICS)) {
-                createMissing(admin, wanted, o);
+                createMissing(admin, wanted, o, createConfigs);
             }
             Set<String> existing = get(admin.listTopics().names(), servers, "list topics");
             List<String> missing = new ArrayList<>();
@@ -131,7 +147,11 @@ public final class KafkaPreflight {
         return nodes;
     }
 
-    private static void createMissing(Admin admin, Set<String> topics, ParsedOptions o) {
+    private static void createMissing(
+            Admin admin,
+            Set<String> topics,
+            ParsedOptions o,
+            Map<String, Map<String, String>> createConfigs) {
         Set<String> existing =
                 get(
                         admin.listTopics().names(),
@@ -142,9 +162,10 @@ public final class KafkaPreflight {
             if (!existing.contains(t)) {
                 create.add(
                         new NewTopic(
-                                t,
-                                o.get(CommonOptions.TOPIC_PARTITIONS),
-                                o.get(CommonOptions.TOPIC_REPLICATION_FACTOR).shortValue()));
+                                        t,
+                                        o.get(CommonOptions.TOPIC_PARTITIONS),
+                                        o.get(CommonOptions.TOPIC_REPLICATION_FACTOR).shortValue())
+                                .configs(createConfigs.getOrDefault(t, Map.of())));
             }
         }
         if (create.isEmpty()) return;

@@ -1,0 +1,166 @@
+package dev.eventflow.jobs.dedup;
+
+import dev.eventflow.common.config.CommonOptions;
+import dev.eventflow.common.config.Option;
+import dev.eventflow.common.config.OptionSet;
+import dev.eventflow.common.config.ParsedOptions;
+import dev.eventflow.common.event.DeadLetterRouter;
+import dev.eventflow.common.event.DeadLetterSerializationSchema;
+import dev.eventflow.common.event.ParsedRecord;
+import dev.eventflow.common.event.UserEvent;
+import dev.eventflow.common.flink.JobEnvironment;
+import dev.eventflow.common.kafka.KafkaPreflight;
+import dev.eventflow.common.kafka.KafkaSinks;
+import dev.eventflow.common.kafka.KafkaSources;
+import dev.eventflow.common.time.EventTimeWatermarks;
+import dev.eventflow.jobs.SuiteJob;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import org.apache.flink.api.common.RuntimeExecutionMode;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.functions.KeySelector;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * {@code dedup}: every event exactly once, even when producers retry and send it twice. It replaces
+ * the Spark snippet
+ *
+ * <pre>
+ * df.withWatermark("event_time", "10 minutes").dropDuplicatesWithinWatermark(["event_id"])
+ * </pre>
+ *
+ * <p>Input: JSON user events on {@code --input-topic}. Outputs: the first copy of every event_id on
+ * {@code --output-topic} (input format, key user_id), written exactly once; malformed records on
+ * {@code --dlq-topic}. Copies of an id are recognised until the watermark passes the first copy's
+ * {@code event_time + --dedup-horizon}; a copy arriving later passes again ({@link DedupFunction}).
+ *
+ * <p>Topology: Kafka source with per-partition watermarks -> dead-letter split -> keyBy(event_id)
+ * -> {@link DedupFunction} (one Long and one event-time timer per remembered id) ->
+ * two-phase-commit Kafka sinks.
+ */
+public final class DedupJob implements SuiteJob {
+
+    public static final String NAME = "dedup";
+
+    /** Keys events by event_id (Spark's {@code dropDuplicates(["event_id"])}). */
+    public static final KeySelector<UserEvent, String> BY_EVENT_ID = e -> e.eventId;
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public String summary() {
+        return "drops duplicate event_ids within a watermark horizon, writes each event once"
+                + " (Spark: dropDuplicatesWithinWatermark)";
+    }
+
+    @Override
+    public OptionSet options() {
+        return DedupOptions.optionSet();
+    }
+
+    @Override
+    public void validate(ParsedOptions o) {
+        KafkaPreflight.validateTransactionTimeoutAgainstCheckpoints(o, isExactlyOnce(o));
+    }
+
+    /**
+     * The pure topology, fed by any stream of events that already carries event-time timestamps and
+     * watermarks.
+     */
+    public static SingleOutputStreamOperator<UserEvent> defineWorkflow(
+            DataStream<UserEvent> events, Duration horizon) {
+        return events.keyBy(BY_EVENT_ID, Types.STRING)
+                .process(new DedupFunction(horizon.toMillis()), TypeInformation.of(UserEvent.class))
+                .name(Operators.DEDUPLICATE.operatorName())
+                .uid(Operators.DEDUPLICATE.uid());
+    }
+
+    /**
+     * The production pipeline. {@code beforeDedup} lets a test splice an operator (a failure
+     * injector) in front of the stateful operator; production passes identity.
+     */
+    public static void buildPipeline(
+            StreamExecutionEnvironment env,
+            ParsedOptions o,
+            UnaryOperator<DataStream<UserEvent>> beforeDedup) {
+        DataStream<ParsedRecord> parsed =
+                env.fromSource(
+                                KafkaSources.userEvents(o, NAME),
+                                EventTimeWatermarks.forParsedRecords(
+                                        o.get(CommonOptions.WATERMARK_DELAY),
+                                        o.get(CommonOptions.IDLENESS)),
+                                Operators.SOURCE.operatorName())
+                        .uid(Operators.SOURCE.uid());
+        SingleOutputStreamOperator<UserEvent> events =
+                parsed.process(new DeadLetterRouter())
+                        .name(Operators.ROUTE_DEAD_LETTERS.operatorName())
+                        .uid(Operators.ROUTE_DEAD_LETTERS.uid());
+        events.getSideOutput(DeadLetterRouter.DEAD_LETTERS)
+                .sinkTo(
+                        KafkaSinks.create(
+                                o,
+                                NAME,
+                                "dlq",
+                                new DeadLetterSerializationSchema(o.get(CommonOptions.DLQ_TOPIC))))
+                .name(Operators.SINK_DEAD_LETTERS.operatorName())
+                .uid(Operators.SINK_DEAD_LETTERS.uid());
+
+        defineWorkflow(beforeDedup.apply(events), DedupOptions.horizon(o))
+                .sinkTo(
+                        KafkaSinks.create(
+                                o,
+                                NAME,
+                                "out",
+                                new DedupEventSerializationSchema(
+                                        o.get(CommonOptions.OUTPUT_TOPIC))))
+                .name(Operators.SINK_EVENTS.operatorName())
+                .uid(Operators.SINK_EVENTS.uid());
+    }
+
+    @Override
+    public void buildPipeline(StreamExecutionEnvironment env, ParsedOptions o) {
+        buildPipeline(env, o, UnaryOperator.identity());
+    }
+
+    /** Every topic the job touches, for start-up checks and topic creation. */
+    public static List<String> topics(ParsedOptions o) {
+        return List.of(
+                o.get(CommonOptions.INPUT_TOPIC),
+                o.get(CommonOptions.OUTPUT_TOPIC),
+                o.get(CommonOptions.DLQ_TOPIC));
+    }
+
+    static boolean isExactlyOnce(ParsedOptions o) {
+        return o.get(CommonOptions.DELIVERY) == CommonOptions.Delivery.EXACTLY_ONCE;
+    }
+
+    @Override
+    public void run(ParsedOptions o) throws Exception {
+        KafkaPreflight.check(o, topics(o), isExactlyOnce(o));
+        StreamExecutionEnvironment env =
+                JobEnvironment.create(o, NAME, RuntimeExecutionMode.STREAMING);
+        buildPipeline(env, o);
+        System.out.printf(
+                "%s: %s -> %s (horizon %s, dead letters: %s) on %s%n",
+                NAME,
+                o.get(CommonOptions.INPUT_TOPIC),
+                o.get(CommonOptions.OUTPUT_TOPIC),
+                Option.show(DedupOptions.horizon(o)),
+                o.get(CommonOptions.DLQ_TOPIC),
+                o.get(CommonOptions.BOOTSTRAP_SERVERS));
+        if (JobEnvironment.isStandalone()) {
+            System.out.println(
+                    "local Flink web UI: http://localhost:"
+                            + env.getConfiguration().get(RestOptions.PORT));
+        }
+        env.execute(NAME);
+    }
+}
