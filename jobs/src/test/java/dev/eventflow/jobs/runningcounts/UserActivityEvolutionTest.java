@@ -56,8 +56,16 @@ class UserActivityEvolutionTest {
 
     private static final String CLASS_NAME = UserActivity.class.getName();
     private static final int MAX_PARALLELISM = 128;
+    private static final String SOURCE_FILE =
+            "src/main/java/" + CLASS_NAME.replace('.', '/') + ".java";
+
+    /**
+     * The production source: Maven runs tests in the module directory, an IDE maybe in the root.
+     */
     private static final Path SOURCE =
-            Paths.get("src/main/java", CLASS_NAME.replace('.', '/') + ".java");
+            Files.exists(Paths.get(SOURCE_FILE))
+                    ? Paths.get(SOURCE_FILE)
+                    : Paths.get("jobs", SOURCE_FILE);
 
     @TempDir Path classes;
 
