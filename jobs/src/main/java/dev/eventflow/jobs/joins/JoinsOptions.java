@@ -101,7 +101,7 @@ public final class JoinsOptions {
         String raw = o.get(JOIN_BOUND).trim();
         boolean forced = o.get(FORCE_UNBOUNDED_JOIN);
         Duration bound;
-        if (raw.equalsIgnoreCase(UNBOUNDED_SPELLING)) {
+        if (raw.equalsIgnoreCase(UNBOUNDED_SPELLING) || raw.equals("0")) {
             bound = Duration.ZERO;
         } else {
             try {
