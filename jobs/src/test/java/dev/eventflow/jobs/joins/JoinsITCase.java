@@ -324,6 +324,155 @@ class JoinsITCase {
                 .contains("topic(s) [no-such-profiles] do not exist");
     }
 
+    /**
+     * Late rows on a real broker, made deterministic without sleeping: every partition of both
+     * topics ends its first batch at the same instant M, so the watermark rises to exactly {@code W
+     * = M - delay - 1 ms} and no further. An unclicked impression at {@code W - bound} is emitted
+     * by the left outer join exactly when the watermark reaches W: seeing it on the output topic
+     * proves the watermark got there. Rows at or before W produced after that are late.
+     */
+    @Test
+    void lateRowsOfEitherSideGoToTheLateTopicWithTheWatermarkTheyMissed() throws Exception {
+        String impressions = KAFKA.uniqueTopic("ad-impressions", 2);
+        String clicks = KAFKA.uniqueTopic("ad-clicks", 2);
+        String output = KAFKA.uniqueTopic("joined-ad-clicks", 2);
+        String late = KAFKA.uniqueTopic("late-ad-rows", 1);
+        long delay = MINUTE;
+        long m = at(30, 0);
+        long w = m - delay - 1;
+        AdImpression probe = new AdImpression("probe", "u1", "ad-1", w - BOUND);
+        List<ProducerRecord<byte[], byte[]>> imps = new ArrayList<>();
+        imps.add(record(impressions, 0, "probe", impressionJson(probe)));
+        for (int p = 0; p < 2; p++) {
+            imps.add(
+                    record(
+                            impressions,
+                            p,
+                            "pin-" + p,
+                            impressionJson(new AdImpression("pin-" + p, "u0", "ad-0", m))));
+        }
+        KAFKA.client().produce(impressions, imps);
+        List<ProducerRecord<byte[], byte[]>> cls = new ArrayList<>();
+        for (int p = 0; p < 2; p++) {
+            cls.add(
+                    record(
+                            clicks,
+                            p,
+                            "pin-" + p,
+                            clickJson(new AdClick("pin-click-" + p, "pin-" + p, "u0", m))));
+        }
+        KAFKA.client().produce(clicks, cls);
+
+        ParsedOptions o =
+                JoinsOptions.optionSet()
+                        .parse(
+                                "--mode",
+                                "left-outer",
+                                "--bootstrap-servers",
+                                KAFKA.bootstrapServers(),
+                                "--impressions-topic",
+                                impressions,
+                                "--clicks-topic",
+                                clicks,
+                                "--output-topic",
+                                output,
+                                "--late-topic",
+                                late,
+                                "--dlq-topic",
+                                KAFKA.uniqueTopic("ad-dlq", 1),
+                                "--watermark-delay",
+                                "1m",
+                                "--starting-offsets",
+                                "earliest",
+                                "--group-id",
+                                "it-" + output,
+                                "--transactional-id-prefix",
+                                "it-" + output,
+                                "--checkpoint-interval",
+                                "300ms",
+                                "--parallelism",
+                                "2",
+                                "--state-backend",
+                                "hashmap");
+        StreamExecutionEnvironment env =
+                JobEnvironment.create(o, JoinsJob.NAME, RuntimeExecutionMode.STREAMING);
+        new JoinsJob().buildPipeline(env, o);
+        JobClient job = env.executeAsync(JoinsJob.NAME);
+        try {
+            KAFKA.client()
+                    .awaitRecords(
+                            output,
+                            rs ->
+                                    rs.stream()
+                                            .map(JoinsITCase::parseRow)
+                                            .anyMatch(r -> r.impressionId.equals("probe")),
+                            WAIT);
+
+            AdImpression lateImpression = new AdImpression("late-imp", "u2", "ad-2", at(5, 0));
+            AdClick lateClick = new AdClick("late-click", "probe", "u1", w);
+            KAFKA.client()
+                    .produce(
+                            impressions,
+                            List.of(
+                                    record(
+                                            impressions,
+                                            0,
+                                            "late-imp",
+                                            impressionJson(lateImpression))));
+            KAFKA.client()
+                    .produce(clicks, List.of(record(clicks, 1, "probe", clickJson(lateClick))));
+
+            List<ConsumerRecord<byte[], byte[]>> lateRows =
+                    KAFKA.client().awaitRecords(late, rs -> rs.size() >= 2, WAIT);
+            job.cancel().get();
+            assertThat(lateRows).hasSize(2);
+            Map<String, JsonNode> bySide = new HashMap<>();
+            for (ConsumerRecord<byte[], byte[]> r : lateRows) {
+                JsonNode n = json(r);
+                bySide.put(n.get("side").asText(), n);
+                assertThat(n.get("watermark").asText())
+                        .isEqualTo(Instant.ofEpochMilli(w).toString());
+            }
+            JsonNode li = bySide.get("impression");
+            assertThat(li.get("impression_id").asText()).isEqualTo("late-imp");
+            assertThat(li.get("ad_id").asText()).isEqualTo("ad-2");
+            assertThat(li.get("event_time").asText()).isEqualTo("2026-01-01T10:05:00Z");
+            assertThat(li.get("lateness_ms").asLong()).isEqualTo(w - at(5, 0));
+            JsonNode lc = bySide.get("click");
+            assertThat(lc.get("click_id").asText()).isEqualTo("late-click");
+            assertThat(lc.get("impression_id").asText()).isEqualTo("probe");
+            assertThat(lc.get("lateness_ms").asLong()).isZero();
+
+            // Neither late row reached the join: the probe stays unmatched, once, and the late
+            // impression is not emitted (the pins matched their own clicks).
+            List<JoinedRow> rows =
+                    KAFKA.client().readCommitted(output, WAIT).stream()
+                            .map(JoinsITCase::parseRow)
+                            .collect(Collectors.toList());
+            assertThat(rows)
+                    .filteredOn(r -> !r.impressionId.startsWith("pin-"))
+                    .containsExactly(JoinedRow.impressionOnly(probe));
+        } finally {
+            try {
+                job.cancel().get();
+            } catch (Exception alreadyGone) {
+                // cancelled above
+            }
+        }
+    }
+
+    private static String impressionJson(AdImpression m) {
+        return String.format(
+                "{\"impression_id\":\"%s\",\"user_id\":\"%s\",\"ad_id\":\"%s\",\"event_time\":\"%s\"}",
+                m.impressionId, m.userId, m.adId, Instant.ofEpochMilli(m.eventTime));
+    }
+
+    private static String clickJson(AdClick c) {
+        return String.format(
+                "{\"click_id\":\"%s\",\"impression_id\":\"%s\",\"user_id\":\"%s\",\"event_time\":%d}",
+                c.clickId, c.impressionId, c.userId, c.eventTime);
+    }
+
     // ---- enrich ----
 
     private String events;
