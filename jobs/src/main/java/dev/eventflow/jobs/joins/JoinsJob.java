@@ -1,6 +1,7 @@
 package dev.eventflow.jobs.joins;
 
 import dev.eventflow.common.config.CommonOptions;
+import dev.eventflow.common.config.Option;
 import dev.eventflow.common.config.OptionSet;
 import dev.eventflow.common.config.ParsedOptions;
 import dev.eventflow.common.event.DeadLetter;
@@ -340,7 +341,7 @@ public final class JoinsJob implements SuiteJob {
         System.out.printf(
                 "%s --mode %s: %s -> %s (%sdead letters: %s) on %s%n",
                 NAME,
-                dev.eventflow.common.config.Option.spell(mode),
+                Option.spell(mode),
                 mode == JoinMode.ENRICH
                         ? o.get(CommonOptions.INPUT_TOPIC)
                                 + " x "
@@ -359,6 +360,6 @@ public final class JoinsJob implements SuiteJob {
                     "local Flink web UI: http://localhost:"
                             + env.getConfiguration().get(RestOptions.PORT));
         }
-        env.execute(NAME + " " + dev.eventflow.common.config.Option.spell(mode));
+        env.execute(NAME + " " + Option.spell(mode));
     }
 }
