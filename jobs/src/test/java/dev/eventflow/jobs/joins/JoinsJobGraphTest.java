@@ -2,6 +2,7 @@ package dev.eventflow.jobs.joins;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.eventflow.common.config.Option;
 import dev.eventflow.common.config.ParsedOptions;
 import dev.eventflow.common.flink.JobEnvironment;
 import java.util.ArrayList;
@@ -33,7 +34,7 @@ class JoinsJobGraphTest {
                                 "--bootstrap-servers",
                                 "localhost:1",
                                 "--mode",
-                                dev.eventflow.common.config.Option.spell(mode),
+                                Option.spell(mode),
                                 "--state-backend",
                                 "hashmap");
         StreamExecutionEnvironment env =
