@@ -4,6 +4,7 @@ import dev.eventflow.common.config.InvalidOptionException;
 import dev.eventflow.common.config.ParsedOptions;
 import dev.eventflow.common.kafka.StartupCheckException;
 import dev.eventflow.jobs.dedup.DedupJob;
+import dev.eventflow.jobs.joins.JoinsJob;
 import dev.eventflow.jobs.runningcounts.RunningCountsJob;
 import dev.eventflow.jobs.windowagg.WindowAggregationJob;
 import java.io.PrintStream;
@@ -25,7 +26,10 @@ public final class Launcher {
     static {
         for (SuiteJob job :
                 List.<SuiteJob>of(
-                        new WindowAggregationJob(), new RunningCountsJob(), new DedupJob())) {
+                        new WindowAggregationJob(),
+                        new RunningCountsJob(),
+                        new DedupJob(),
+                        new JoinsJob())) {
             JOBS.put(job.name(), job);
         }
     }

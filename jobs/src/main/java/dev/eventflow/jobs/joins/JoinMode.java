@@ -1,0 +1,18 @@
+package dev.eventflow.jobs.joins;
+
+/** The join {@code joins} runs ({@code --mode}). */
+public enum JoinMode {
+    /** Clicks joined to their impression within the bound (Flink's interval join, inner). */
+    INTERVAL,
+    /** Every impression, with its clicks within the bound, or once with null click fields. */
+    LEFT_OUTER,
+    /** As {@link #LEFT_OUTER}, plus every click without an impression within the bound. */
+    FULL_OUTER,
+    /** User events enriched with the latest profile per user from the compacted topic. */
+    ENRICH;
+
+    /** The stream-stream modes, which need a time bound. */
+    public boolean isStreamStream() {
+        return this != ENRICH;
+    }
+}

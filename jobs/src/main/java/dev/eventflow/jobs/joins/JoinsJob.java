@@ -1,0 +1,365 @@
+package dev.eventflow.jobs.joins;
+
+import dev.eventflow.common.config.CommonOptions;
+import dev.eventflow.common.config.Option;
+import dev.eventflow.common.config.OptionSet;
+import dev.eventflow.common.config.ParsedOptions;
+import dev.eventflow.common.event.DeadLetter;
+import dev.eventflow.common.event.DeadLetterRouter;
+import dev.eventflow.common.event.DeadLetterSerializationSchema;
+import dev.eventflow.common.event.UserEvent;
+import dev.eventflow.common.flink.JobEnvironment;
+import dev.eventflow.common.kafka.KafkaPreflight;
+import dev.eventflow.common.kafka.KafkaSinks;
+import dev.eventflow.common.kafka.KafkaSources;
+import dev.eventflow.common.time.EventTimeWatermarks;
+import dev.eventflow.jobs.SuiteJob;
+import java.time.Duration;
+import java.util.List;
+import org.apache.flink.api.common.RuntimeExecutionMode;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.KeyedStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * {@code joins}: the streaming joins of the seed's sections 19 and 20, one mode each, written
+ * exactly once to Kafka.
+ *
+ * <ul>
+ *   <li>{@code interval}: each click joins its impression (key impression_id) when {@code
+ *       impression_time <= click_time <= impression_time + bound}, with Flink's interval join
+ *       (Spark: stream-stream join with {@code withWatermark} on both sides and a time-range
+ *       condition);
+ *   <li>{@code left-outer} / {@code full-outer}: the same, plus impressions (and clicks) without a
+ *       match, emitted with null fields once the watermark passes their deadline ({@link
+ *       OuterIntervalJoinFunction}; Spark: {@code joinType = "leftOuter"} / {@code "fullOuter"});
+ *   <li>{@code enrich}: user events enriched with the latest profile of their user from a compacted
+ *       topic ({@link ProfileEnrichmentFunction}; Spark: stream-static join).
+ * </ul>
+ *
+ * An unbounded stream-stream join is refused at start-up ({@link JoinsOptions#joinBoundMs}).
+ *
+ * <p>Topology of the stream-stream modes: two Kafka sources with per-partition watermarks ->
+ * dead-letter split -> late-row routing (each side against its own watermark) -> keyBy
+ * impression_id -> join -> two-phase-commit Kafka sinks (joined rows, late rows, dead letters).
+ */
+public final class JoinsJob implements SuiteJob {
+
+    public static final String NAME = "joins";
+
+    /** The two streams of a stream-stream join. */
+    public static final class Outputs {
+        public final DataStream<JoinedRow> joined;
+        public final DataStream<LateRow> late;
+
+        Outputs(DataStream<JoinedRow> joined, DataStream<LateRow> late) {
+            this.joined = joined;
+            this.late = late;
+        }
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public String summary() {
+        return "ad impressions x clicks: interval, left/full outer interval joins with bounded state; "
+                + "user events enriched from a compacted profiles topic (Spark: stream-stream and stream-static joins)";
+    }
+
+    @Override
+    public OptionSet options() {
+        return JoinsOptions.optionSet();
+    }
+
+    @Override
+    public void validate(ParsedOptions o) {
+        if (o.get(JoinsOptions.MODE).isStreamStream()) JoinsOptions.joinBoundMs(o);
+        KafkaPreflight.validateTransactionTimeoutAgainstCheckpoints(o, isExactlyOnce(o));
+    }
+
+    /**
+     * The stream-stream topology, fed by impressions and clicks that already carry event-time
+     * timestamps and watermarks (the Kafka sources in production; in-memory data in tests).
+     */
+    public static Outputs defineJoin(
+            DataStream<AdImpression> impressions,
+            DataStream<AdClick> clicks,
+            JoinMode mode,
+            long boundMs) {
+        SingleOutputStreamOperator<AdImpression> onTimeImpressions =
+                impressions
+                        .process(
+                                LateRowRouter.impressions(), TypeInformation.of(AdImpression.class))
+                        .name(Operators.LATE_IMPRESSIONS.operatorName())
+                        .uid(Operators.LATE_IMPRESSIONS.uid());
+        SingleOutputStreamOperator<AdClick> onTimeClicks =
+                clicks.process(LateRowRouter.clicks(), TypeInformation.of(AdClick.class))
+                        .name(Operators.LATE_CLICKS.operatorName())
+                        .uid(Operators.LATE_CLICKS.uid());
+        DataStream<LateRow> late =
+                onTimeImpressions
+                        .getSideOutput(LateRowRouter.LATE)
+                        .union(onTimeClicks.getSideOutput(LateRowRouter.LATE));
+
+        KeyedStream<AdImpression, String> left =
+                onTimeImpressions.keyBy(new JoinKeys.ImpressionId());
+        KeyedStream<AdClick, String> right = onTimeClicks.keyBy(new JoinKeys.ClickImpressionId());
+        TypeInformation<JoinedRow> rowType = TypeInformation.of(JoinedRow.class);
+        SingleOutputStreamOperator<JoinedRow> joined;
+        switch (mode) {
+            case INTERVAL:
+                // Both bounds inclusive (Flink's default): impression_time <= click_time <=
+                // impression_time + bound. State: an impression until the watermark reaches
+                // impression_time + bound, a click until it reaches click_time.
+                joined =
+                        left.intervalJoin(right)
+                                .between(Duration.ZERO, Duration.ofMillis(boundMs))
+                                .process(new IntervalJoinFunction(), rowType)
+                                .name(Operators.INTERVAL_JOIN.operatorName())
+                                .uid(Operators.INTERVAL_JOIN.uid());
+                break;
+            case LEFT_OUTER:
+            case FULL_OUTER:
+                Operators op =
+                        mode == JoinMode.LEFT_OUTER
+                                ? Operators.LEFT_OUTER_JOIN
+                                : Operators.FULL_OUTER_JOIN;
+                joined =
+                        left.connect(right)
+                                .process(
+                                        new OuterIntervalJoinFunction(
+                                                boundMs, mode == JoinMode.FULL_OUTER),
+                                        rowType)
+                                .name(op.operatorName())
+                                .uid(op.uid());
+                break;
+            default:
+                throw new IllegalArgumentException(mode + " is not a stream-stream join");
+        }
+        return new Outputs(joined, late);
+    }
+
+    /** The stream-static topology: events enriched with the latest profile of their user. */
+    public static DataStream<EnrichedEvent> defineEnrichment(
+            DataStream<UserEvent> events, DataStream<ProfileUpdate> profiles) {
+        return events.keyBy(new JoinKeys.EventUserId())
+                .connect(profiles.keyBy(new JoinKeys.ProfileUserId()))
+                .process(new ProfileEnrichmentFunction(), TypeInformation.of(EnrichedEvent.class))
+                .name(Operators.ENRICH.operatorName())
+                .uid(Operators.ENRICH.uid());
+    }
+
+    @Override
+    public void buildPipeline(StreamExecutionEnvironment env, ParsedOptions o) {
+        if (o.get(JoinsOptions.MODE) == JoinMode.ENRICH) {
+            buildEnrichment(env, o);
+        } else {
+            buildJoin(env, o);
+        }
+    }
+
+    private static void buildJoin(StreamExecutionEnvironment env, ParsedOptions o) {
+        JoinMode mode = o.get(JoinsOptions.MODE);
+        long boundMs = JoinsOptions.joinBoundMs(o);
+        AdEventParser parser = parser(o);
+        WatermarkStrategy<ParsedJoinRecord> watermarks =
+                JoinWatermarks.forParsedRecords(
+                        o.get(CommonOptions.WATERMARK_DELAY), o.get(CommonOptions.IDLENESS));
+
+        SingleOutputStreamOperator<AdImpression> impressions =
+                env.fromSource(
+                                source(
+                                        o,
+                                        o.get(JoinsOptions.IMPRESSIONS_TOPIC),
+                                        JoinInputDeserializationSchema.Kind.IMPRESSIONS,
+                                        parser,
+                                        false),
+                                watermarks,
+                                Operators.SOURCE_IMPRESSIONS.operatorName())
+                        .uid(Operators.SOURCE_IMPRESSIONS.uid())
+                        .process(
+                                JoinInputSplitter.impressions(),
+                                TypeInformation.of(AdImpression.class))
+                        .name(Operators.SPLIT_IMPRESSIONS.operatorName())
+                        .uid(Operators.SPLIT_IMPRESSIONS.uid());
+        SingleOutputStreamOperator<AdClick> clicks =
+                env.fromSource(
+                                source(
+                                        o,
+                                        o.get(JoinsOptions.CLICKS_TOPIC),
+                                        JoinInputDeserializationSchema.Kind.CLICKS,
+                                        parser,
+                                        false),
+                                watermarks,
+                                Operators.SOURCE_CLICKS.operatorName())
+                        .uid(Operators.SOURCE_CLICKS.uid())
+                        .process(JoinInputSplitter.clicks(), TypeInformation.of(AdClick.class))
+                        .name(Operators.SPLIT_CLICKS.operatorName())
+                        .uid(Operators.SPLIT_CLICKS.uid());
+        sinkDeadLetters(
+                o,
+                impressions
+                        .getSideOutput(DeadLetterRouter.DEAD_LETTERS)
+                        .union(clicks.getSideOutput(DeadLetterRouter.DEAD_LETTERS)));
+
+        Outputs out = defineJoin(impressions, clicks, mode, boundMs);
+        out.joined
+                .sinkTo(
+                        KafkaSinks.create(
+                                o,
+                                NAME,
+                                "out",
+                                new JoinedRowSerializationSchema(
+                                        o.get(CommonOptions.OUTPUT_TOPIC))))
+                .name(Operators.SINK_RESULTS.operatorName())
+                .uid(Operators.SINK_RESULTS.uid());
+        out.late
+                .sinkTo(
+                        KafkaSinks.create(
+                                o,
+                                NAME,
+                                "late",
+                                new LateRowSerializationSchema(o.get(CommonOptions.LATE_TOPIC))))
+                .name(Operators.SINK_LATE.operatorName())
+                .uid(Operators.SINK_LATE.uid());
+    }
+
+    private static void buildEnrichment(StreamExecutionEnvironment env, ParsedOptions o) {
+        SingleOutputStreamOperator<UserEvent> events =
+                env.fromSource(
+                                KafkaSources.userEvents(o, NAME),
+                                EventTimeWatermarks.forParsedRecords(
+                                        o.get(CommonOptions.WATERMARK_DELAY),
+                                        o.get(CommonOptions.IDLENESS)),
+                                Operators.SOURCE_EVENTS.operatorName())
+                        .uid(Operators.SOURCE_EVENTS.uid())
+                        .process(new DeadLetterRouter())
+                        .name(Operators.SPLIT_EVENTS.operatorName())
+                        .uid(Operators.SPLIT_EVENTS.uid());
+        // The profile table is not event-time data: no watermarks. It is always read from the
+        // beginning when the job starts without state (the whole table is needed, whatever
+        // --starting-offsets says for the events); restored state carries its offsets.
+        SingleOutputStreamOperator<ProfileUpdate> profiles =
+                env.fromSource(
+                                source(
+                                        o,
+                                        o.get(JoinsOptions.PROFILES_TOPIC),
+                                        JoinInputDeserializationSchema.Kind.PROFILES,
+                                        parser(o),
+                                        true),
+                                WatermarkStrategy.noWatermarks(),
+                                Operators.SOURCE_PROFILES.operatorName())
+                        .uid(Operators.SOURCE_PROFILES.uid())
+                        .process(
+                                JoinInputSplitter.profiles(),
+                                TypeInformation.of(ProfileUpdate.class))
+                        .name(Operators.SPLIT_PROFILES.operatorName())
+                        .uid(Operators.SPLIT_PROFILES.uid());
+        sinkDeadLetters(
+                o,
+                events.getSideOutput(DeadLetterRouter.DEAD_LETTERS)
+                        .union(profiles.getSideOutput(DeadLetterRouter.DEAD_LETTERS)));
+
+        defineEnrichment(events, profiles)
+                .sinkTo(
+                        KafkaSinks.create(
+                                o,
+                                NAME,
+                                "out",
+                                new EnrichedEventSerializationSchema(
+                                        o.get(CommonOptions.OUTPUT_TOPIC))))
+                .name(Operators.SINK_ENRICHED.operatorName())
+                .uid(Operators.SINK_ENRICHED.uid());
+    }
+
+    private static AdEventParser parser(ParsedOptions o) {
+        return new AdEventParser(o.get(CommonOptions.MAX_FUTURE_SKEW).toMillis());
+    }
+
+    private static KafkaSource<ParsedJoinRecord> source(
+            ParsedOptions o,
+            String topic,
+            JoinInputDeserializationSchema.Kind kind,
+            AdEventParser parser,
+            boolean fromEarliest) {
+        var builder =
+                KafkaSources.<ParsedJoinRecord>base(o, NAME, topic)
+                        .setDeserializer(new JoinInputDeserializationSchema(kind, parser));
+        if (fromEarliest) builder.setStartingOffsets(OffsetsInitializer.earliest());
+        return builder.build();
+    }
+
+    private static void sinkDeadLetters(ParsedOptions o, DataStream<DeadLetter> deadLetters) {
+        deadLetters
+                .sinkTo(
+                        KafkaSinks.create(
+                                o,
+                                NAME,
+                                "dlq",
+                                new DeadLetterSerializationSchema(o.get(CommonOptions.DLQ_TOPIC))))
+                .name(Operators.SINK_DEAD_LETTERS.operatorName())
+                .uid(Operators.SINK_DEAD_LETTERS.uid());
+    }
+
+    /** Every topic the job touches in its mode, for start-up checks and topic creation. */
+    public static List<String> topics(ParsedOptions o) {
+        if (o.get(JoinsOptions.MODE) == JoinMode.ENRICH) {
+            return List.of(
+                    o.get(CommonOptions.INPUT_TOPIC),
+                    o.get(JoinsOptions.PROFILES_TOPIC),
+                    o.get(CommonOptions.OUTPUT_TOPIC),
+                    o.get(CommonOptions.DLQ_TOPIC));
+        }
+        return List.of(
+                o.get(JoinsOptions.IMPRESSIONS_TOPIC),
+                o.get(JoinsOptions.CLICKS_TOPIC),
+                o.get(CommonOptions.OUTPUT_TOPIC),
+                o.get(CommonOptions.LATE_TOPIC),
+                o.get(CommonOptions.DLQ_TOPIC));
+    }
+
+    static boolean isExactlyOnce(ParsedOptions o) {
+        return o.get(CommonOptions.DELIVERY) == CommonOptions.Delivery.EXACTLY_ONCE;
+    }
+
+    @Override
+    public void run(ParsedOptions o) throws Exception {
+        KafkaPreflight.check(o, topics(o), isExactlyOnce(o));
+        StreamExecutionEnvironment env =
+                JobEnvironment.create(o, NAME, RuntimeExecutionMode.STREAMING);
+        buildPipeline(env, o);
+        JoinMode mode = o.get(JoinsOptions.MODE);
+        System.out.printf(
+                "%s --mode %s: %s -> %s (%sdead letters: %s) on %s%n",
+                NAME,
+                Option.spell(mode),
+                mode == JoinMode.ENRICH
+                        ? o.get(CommonOptions.INPUT_TOPIC)
+                                + " x "
+                                + o.get(JoinsOptions.PROFILES_TOPIC)
+                        : o.get(JoinsOptions.IMPRESSIONS_TOPIC)
+                                + " x "
+                                + o.get(JoinsOptions.CLICKS_TOPIC)
+                                + " within "
+                                + o.get(JoinsOptions.JOIN_BOUND),
+                o.get(CommonOptions.OUTPUT_TOPIC),
+                mode == JoinMode.ENRICH ? "" : "late: " + o.get(CommonOptions.LATE_TOPIC) + ", ",
+                o.get(CommonOptions.DLQ_TOPIC),
+                o.get(CommonOptions.BOOTSTRAP_SERVERS));
+        if (JobEnvironment.isStandalone()) {
+            System.out.println(
+                    "local Flink web UI: http://localhost:"
+                            + env.getConfiguration().get(RestOptions.PORT));
+        }
+        env.execute(NAME + " " + Option.spell(mode));
+    }
+}

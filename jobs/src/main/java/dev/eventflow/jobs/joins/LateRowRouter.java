@@ -1,0 +1,66 @@
+package dev.eventflow.jobs.joins;
+
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+import org.apache.flink.util.function.SerializableFunction;
+
+/**
+ * Routes the rows of one join input that arrive at or behind their stream's watermark to the {@link
+ * #LATE} side output, with the watermark and the lateness, instead of letting the join drop them
+ * without a trace (Flink's interval join silently drops late rows, Spark's join too).
+ *
+ * <p>Late means {@code event_time <= watermark}: a Flink watermark {@code W} promises that no more
+ * rows at or before {@code W} come (the bounded-out-of-orderness generator emits {@code max - delay
+ * - 1 ms} for that reason), and the join's state cleanup relies on that promise. It runs chained to
+ * the source, before the shuffle, so it sees its own stream's watermark; the join operator's
+ * watermark is the minimum over both inputs and never higher, so a row passed on here is never late
+ * there. Stateless: no keyed state, no timers.
+ *
+ * @param <T> impression or click
+ */
+public final class LateRowRouter<T> extends ProcessFunction<T, T> {
+    private static final long serialVersionUID = 1L;
+
+    public static final OutputTag<LateRow> LATE = new OutputTag<>("late-rows") {};
+
+    /** Builds the late row of a value, given the watermark it met. */
+    public interface LateRowFactory<T> extends java.io.Serializable {
+        LateRow create(T value, long watermark);
+    }
+
+    private final SerializableFunction<T, Long> eventTime;
+    private final LateRowFactory<T> late;
+    private transient Counter lateRows;
+
+    private LateRowRouter(SerializableFunction<T, Long> eventTime, LateRowFactory<T> late) {
+        this.eventTime = eventTime;
+        this.late = late;
+    }
+
+    public static LateRowRouter<AdImpression> impressions() {
+        return new LateRowRouter<>(i -> i.eventTime, LateRow::of);
+    }
+
+    public static LateRowRouter<AdClick> clicks() {
+        return new LateRowRouter<>(c -> c.eventTime, LateRow::of);
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        lateRows = getRuntimeContext().getMetricGroup().counter("lateRows");
+    }
+
+    @Override
+    public void processElement(T value, Context ctx, Collector<T> out) throws Exception {
+        long watermark = ctx.timerService().currentWatermark();
+        if (eventTime.apply(value) <= watermark) {
+            lateRows.inc();
+            ctx.output(LATE, late.create(value, watermark));
+        } else {
+            out.collect(value);
+        }
+    }
+}
