@@ -5,9 +5,13 @@ import dev.eventflow.common.config.ParsedOptions;
 import dev.eventflow.common.event.ParsedRecord;
 import dev.eventflow.common.event.UserEventDeserializationSchema;
 import dev.eventflow.common.event.UserEventParser;
+import org.apache.flink.api.connector.source.Boundedness;
+import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
+import org.apache.flink.connector.kafka.source.enumerator.KafkaSourceEnumState;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.connector.kafka.source.split.KafkaPartitionSplit;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
 /**
@@ -29,6 +33,28 @@ public final class KafkaSources {
         return KafkaSources.<ParsedRecord>base(o, jobName, o.get(CommonOptions.INPUT_TOPIC))
                 .setDeserializer(new UserEventDeserializationSchema(parser))
                 .build();
+    }
+
+    /**
+     * As {@link #userEvents}, and with {@code --bounded} also bounded after a restore from a
+     * savepoint taken by an unbounded run (see {@link BoundedOnRestoreKafkaSource}). Jobs should
+     * use this one: it is what makes "upgrade from a savepoint, then finish {@code --bounded}"
+     * terminate.
+     */
+    public static Source<ParsedRecord, KafkaPartitionSplit, KafkaSourceEnumState> userEventsSource(
+            ParsedOptions o, String jobName) {
+        return boundedOnRestore(userEvents(o, jobName));
+    }
+
+    /**
+     * The source itself when it is unbounded; a bounded one wrapped so that splits restored without
+     * a stopping offset stop at the end offsets seen when they are taken.
+     */
+    public static <T> Source<T, KafkaPartitionSplit, KafkaSourceEnumState> boundedOnRestore(
+            KafkaSource<T> source) {
+        return source.getBoundedness() == Boundedness.BOUNDED
+                ? new BoundedOnRestoreKafkaSource<>(source)
+                : source;
     }
 
     /**

@@ -133,7 +133,7 @@ public final class WindowAggregationJob implements SuiteJob {
         WindowSpec spec = WindowAggregationOptions.windowSpec(o);
         DataStream<ParsedRecord> parsed =
                 env.fromSource(
-                                KafkaSources.userEvents(o, NAME),
+                                KafkaSources.userEventsSource(o, NAME),
                                 EventTimeWatermarks.forParsedRecords(
                                         o.get(CommonOptions.WATERMARK_DELAY),
                                         o.get(CommonOptions.IDLENESS)),
@@ -161,7 +161,8 @@ public final class WindowAggregationJob implements SuiteJob {
                                 NAME,
                                 "out",
                                 new WindowResultSerializationSchema(
-                                        o.get(CommonOptions.OUTPUT_TOPIC))))
+                                        o.get(CommonOptions.OUTPUT_TOPIC),
+                                        o.get(WindowAggregationOptions.JOB_VERSION))))
                 .name(Operators.SINK_RESULTS.operatorName())
                 .uid(Operators.SINK_RESULTS.uid());
         out.late

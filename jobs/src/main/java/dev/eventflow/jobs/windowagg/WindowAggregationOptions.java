@@ -36,9 +36,14 @@ public final class WindowAggregationOptions {
                                     + " and "
                                     + HllSketches.MAX_LG_K);
 
+    public static final Option<String> JOB_VERSION =
+            Option.optionalString(
+                    "job-version",
+                    "when set, every output row carries it as \"job_version\" (which deployment wrote it)");
+
     public static OptionSet optionSet() {
         OptionSet set = new OptionSet(CommonOptions.ALL);
-        set.add(WINDOW_SIZE).add(WINDOW_SLIDE).add(HLL_LG_K);
+        set.add(WINDOW_SIZE).add(WINDOW_SLIDE).add(HLL_LG_K).add(JOB_VERSION);
         return set;
     }
 
