@@ -19,8 +19,8 @@ import java.util.List;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.configuration.RestOptions;
-import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
@@ -236,7 +236,7 @@ public final class JoinsJob implements SuiteJob {
     private static void buildEnrichment(StreamExecutionEnvironment env, ParsedOptions o) {
         SingleOutputStreamOperator<UserEvent> events =
                 env.fromSource(
-                                KafkaSources.userEvents(o, NAME),
+                                KafkaSources.userEventsSource(o, NAME),
                                 EventTimeWatermarks.forParsedRecords(
                                         o.get(CommonOptions.WATERMARK_DELAY),
                                         o.get(CommonOptions.IDLENESS)),
@@ -285,7 +285,7 @@ public final class JoinsJob implements SuiteJob {
         return new AdEventParser(o.get(CommonOptions.MAX_FUTURE_SKEW).toMillis());
     }
 
-    private static KafkaSource<ParsedJoinRecord> source(
+    private static Source<ParsedJoinRecord, ?, ?> source(
             ParsedOptions o,
             String topic,
             JoinInputDeserializationSchema.Kind kind,
@@ -295,7 +295,8 @@ public final class JoinsJob implements SuiteJob {
                 KafkaSources.<ParsedJoinRecord>base(o, NAME, topic)
                         .setDeserializer(new JoinInputDeserializationSchema(kind, parser));
         if (fromEarliest) builder.setStartingOffsets(OffsetsInitializer.earliest());
-        return builder.build();
+        // --bounded stays bounded after a restore from an unbounded run's savepoint.
+        return KafkaSources.boundedOnRestore(builder.build());
     }
 
     private static void sinkDeadLetters(ParsedOptions o, DataStream<DeadLetter> deadLetters) {

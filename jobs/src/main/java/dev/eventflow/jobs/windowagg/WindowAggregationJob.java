@@ -3,15 +3,11 @@ package dev.eventflow.jobs.windowagg;
 import dev.eventflow.common.config.CommonOptions;
 import dev.eventflow.common.config.OptionSet;
 import dev.eventflow.common.config.ParsedOptions;
-import dev.eventflow.common.event.DeadLetterRouter;
-import dev.eventflow.common.event.DeadLetterSerializationSchema;
-import dev.eventflow.common.event.ParsedRecord;
 import dev.eventflow.common.event.UserEvent;
 import dev.eventflow.common.flink.JobEnvironment;
+import dev.eventflow.common.flink.UserEventInput;
 import dev.eventflow.common.kafka.KafkaPreflight;
 import dev.eventflow.common.kafka.KafkaSinks;
-import dev.eventflow.common.kafka.KafkaSources;
-import dev.eventflow.common.time.EventTimeWatermarks;
 import dev.eventflow.jobs.SuiteJob;
 import java.time.Duration;
 import java.util.List;
@@ -131,27 +127,14 @@ public final class WindowAggregationJob implements SuiteJob {
             ParsedOptions o,
             UnaryOperator<DataStream<UserEvent>> beforeWindows) {
         WindowSpec spec = WindowAggregationOptions.windowSpec(o);
-        DataStream<ParsedRecord> parsed =
-                env.fromSource(
-                                KafkaSources.userEventsSource(o, NAME),
-                                EventTimeWatermarks.forParsedRecords(
-                                        o.get(CommonOptions.WATERMARK_DELAY),
-                                        o.get(CommonOptions.IDLENESS)),
-                                Operators.SOURCE.operatorName())
-                        .uid(Operators.SOURCE.uid());
         SingleOutputStreamOperator<UserEvent> events =
-                parsed.process(new DeadLetterRouter())
-                        .name(Operators.ROUTE_DEAD_LETTERS.operatorName())
-                        .uid(Operators.ROUTE_DEAD_LETTERS.uid());
-        events.getSideOutput(DeadLetterRouter.DEAD_LETTERS)
-                .sinkTo(
-                        KafkaSinks.create(
-                                o,
-                                NAME,
-                                "dlq",
-                                new DeadLetterSerializationSchema(o.get(CommonOptions.DLQ_TOPIC))))
-                .name(Operators.SINK_DEAD_LETTERS.operatorName())
-                .uid(Operators.SINK_DEAD_LETTERS.uid());
+                UserEventInput.read(
+                        env,
+                        o,
+                        NAME,
+                        Operators.SOURCE,
+                        Operators.ROUTE_DEAD_LETTERS,
+                        Operators.SINK_DEAD_LETTERS);
 
         Outputs out = defineWorkflow(beforeWindows.apply(events), spec);
         out.results
