@@ -3,6 +3,7 @@ package dev.eventflow.jobs;
 import dev.eventflow.common.config.InvalidOptionException;
 import dev.eventflow.common.config.ParsedOptions;
 import dev.eventflow.common.kafka.StartupCheckException;
+import dev.eventflow.jobs.lateaudit.LateAuditJob;
 import dev.eventflow.jobs.windowagg.WindowAggregationJob;
 import java.io.PrintStream;
 import java.util.Arrays;
@@ -21,7 +22,10 @@ public final class Launcher {
     private static final Map<String, SuiteJob> JOBS = new LinkedHashMap<>();
 
     static {
-        for (SuiteJob job : List.<SuiteJob>of(new WindowAggregationJob())) {
+        for (SuiteJob job :
+                List.<SuiteJob>of(
+                        new WindowAggregationJob(),
+                        new LateAuditJob())) {
             JOBS.put(job.name(), job);
         }
     }
