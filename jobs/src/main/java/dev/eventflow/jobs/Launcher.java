@@ -4,6 +4,7 @@ import dev.eventflow.common.config.InvalidOptionException;
 import dev.eventflow.common.config.ParsedOptions;
 import dev.eventflow.common.kafka.StartupCheckException;
 import dev.eventflow.jobs.lateaudit.LateAuditJob;
+import dev.eventflow.jobs.reconcile.ReconcileJob;
 import dev.eventflow.jobs.windowagg.WindowAggregationJob;
 import java.io.PrintStream;
 import java.util.Arrays;
@@ -24,8 +25,7 @@ public final class Launcher {
     static {
         for (SuiteJob job :
                 List.<SuiteJob>of(
-                        new WindowAggregationJob(),
-                        new LateAuditJob())) {
+                        new WindowAggregationJob(), new LateAuditJob(), new ReconcileJob())) {
             JOBS.put(job.name(), job);
         }
     }

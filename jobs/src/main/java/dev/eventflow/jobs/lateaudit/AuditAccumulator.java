@@ -6,8 +6,8 @@ import org.apache.datasketches.kll.KllLongsSketch;
 import org.apache.datasketches.quantilescommon.QuantileSearchCriteria;
 
 /**
- * The running audit of one window: counts per tier, the maximum lateness, a KLL quantiles sketch
- * of the lateness of late and lost events (exact up to {@link #KLL_K} of them, then within a
+ * The running audit of one window: counts per tier, the maximum lateness, a KLL quantiles sketch of
+ * the lateness of late and lost events (exact up to {@link #KLL_K} of them, then within a
  * normalized rank error of ~1.65%), and an HLL sketch of the users they belong to. Fixed size
  * whatever the traffic. Serialized by {@link AuditAccumulatorSerializer}.
  */
@@ -29,8 +29,7 @@ public final class AuditAccumulator {
     }
 
     static AuditAccumulator empty(int lgK) {
-        return new AuditAccumulator(
-                KllLongsSketch.newHeapInstance(KLL_K), HllSketches.create(lgK));
+        return new AuditAccumulator(KllLongsSketch.newHeapInstance(KLL_K), HllSketches.create(lgK));
     }
 
     void add(AuditEntry e) {

@@ -1,8 +1,8 @@
 package dev.eventflow.jobs.lateaudit;
 
 /**
- * What the classifier tells the audit aggregation about one event: its audit window, user, tier
- * and lateness. Slim on purpose: the event itself only travels to the sample topic. A Flink POJO.
+ * What the classifier tells the audit aggregation about one event: its audit window, user, tier and
+ * lateness. Slim on purpose: the event itself only travels to the sample topic. A Flink POJO.
  */
 public class AuditEntry {
 

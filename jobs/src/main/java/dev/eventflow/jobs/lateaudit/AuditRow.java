@@ -3,8 +3,8 @@ package dev.eventflow.jobs.lateaudit;
 import java.util.Objects;
 
 /**
- * One audit window's row: events per tier, lateness of the late and lost ones (null when there
- * were none), distinct users affected (HLL) and the late ratio. A Flink POJO.
+ * One audit window's row: events per tier, lateness of the late and lost ones (null when there were
+ * none), distinct users affected (HLL) and the late ratio. A Flink POJO.
  */
 public class AuditRow {
 

@@ -4,8 +4,8 @@ import java.io.Serializable;
 import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
 
 /**
- * The two tiers and the audit window, and the classification rule, in one place so that the job
- * and its tests agree on every boundary.
+ * The two tiers and the audit window, and the classification rule, in one place so that the job and
+ * its tests agree on every boundary.
  *
  * <p>The job's only Flink watermark is the audit tier's: the Kafka source generates it per
  * partition as {@code max event time - audit delay - 1 ms} and the minimum over partitions reaches
@@ -82,7 +82,9 @@ public final class AuditSpec implements Serializable {
         return TimeWindow.getWindowStartWithOffset(t, 0, windowMs);
     }
 
-    /** An audit window {@code [start, start + window)} is written when the watermark reaches this. */
+    /**
+     * An audit window {@code [start, start + window)} is written when the watermark reaches this.
+     */
     public long windowCloseAt(long windowStart) {
         return windowStart + windowMs - 1;
     }

@@ -98,10 +98,7 @@ public final class LateAuditOptions {
                             + " (the audit tier must wait at least as long as the main tier)");
         }
         return new AuditSpec(
-                main.toMillis(),
-                audit.toMillis(),
-                o.get(AUDIT_WINDOW).toMillis(),
-                o.get(HLL_LG_K));
+                main.toMillis(), audit.toMillis(), o.get(AUDIT_WINDOW).toMillis(), o.get(HLL_LG_K));
     }
 
     /** The sampler, or null when {@code --sample-topic} is not set. */

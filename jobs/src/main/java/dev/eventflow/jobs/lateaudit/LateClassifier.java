@@ -25,17 +25,17 @@ import org.apache.flink.util.OutputTag;
  * partition (before a shuffle, a subtask sees only its own partitions' minimum), the same watermark
  * a keyed operator of the fast path would hold.
  *
- * <p><b>Restarts.</b> After a restore, Flink's watermark starts again at {@code Long.MIN_VALUE}
- * and only catches up once the source has re-read enough data; a classifier reading it naively
- * would call every replayed event on time, and a restart would silently rewrite history. This one
- * keeps the highest watermark it has seen ({@code floor}) in operator state and classifies against
- * {@code max(floor, current watermark)}: across a restore the audit watermark never goes back. At
- * an aligned checkpoint every subtask holds the same input watermark, and each subtask's floor is
- * at most that value, so the restored floor (the maximum of the union) is exactly as far as the
- * job had got and never further.
+ * <p><b>Restarts.</b> After a restore, Flink's watermark starts again at {@code Long.MIN_VALUE} and
+ * only catches up once the source has re-read enough data; a classifier reading it naively would
+ * call every replayed event on time, and a restart would silently rewrite history. This one keeps
+ * the highest watermark it has seen ({@code floor}) in operator state and classifies against {@code
+ * max(floor, current watermark)}: across a restore the audit watermark never goes back. At an
+ * aligned checkpoint every subtask holds the same input watermark, and each subtask's floor is at
+ * most that value, so the restored floor (the maximum of the union) is exactly as far as the job
+ * had got and never further.
  *
- * <p>Metrics (operator scope): {@code onTimeEvents}, {@code lateEvents}, {@code lostEvents},
- * {@code sampledEvents} (counters); {@code lateRatio} ((late + lost) / all since start), {@code
+ * <p>Metrics (operator scope): {@code onTimeEvents}, {@code lateEvents}, {@code lostEvents}, {@code
+ * sampledEvents} (counters); {@code lateRatio} ((late + lost) / all since start), {@code
  * maxLatenessMs} (since start), {@code watermarkLagMs} (wall clock minus the main-tier watermark)
  * and {@code auditWatermarkLagMs} (gauges; -1 before the first watermark).
  *

@@ -7,8 +7,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * Writes a {@link LateSample} keyed by user_id: the event's fields (event_time as ISO-8601 UTC)
- * plus {@code "tier"} ({@code late} or {@code lost}), {@code "watermark"} (the main tier's, ISO-8601
- * UTC) and {@code "lateness_ms"}.
+ * plus {@code "tier"} ({@code late} or {@code lost}), {@code "watermark"} (the main tier's,
+ * ISO-8601 UTC) and {@code "lateness_ms"}.
  */
 public final class LateSampleSerializationSchema
         implements KafkaRecordSerializationSchema<LateSample> {

@@ -5,12 +5,12 @@ import java.nio.charset.StandardCharsets;
 import org.apache.datasketches.hash.MurmurHash3;
 
 /**
- * Deterministic sampling by event id: an event is sampled when the 64-bit MurmurHash3 of its
- * UTF-8 {@code event_id}, read as a fraction in [0, 1), is below the rate. The decision depends on
- * the id only (not on arrival order, parallelism, restarts or the JVM), so a rerun, a replay or a
- * second deployment samples exactly the same events, and a lower rate samples a subset of what a
- * higher rate samples. ({@code String.hashCode} would do none of this well: 32 bits, and poorly
- * mixed for similar ids.)
+ * Deterministic sampling by event id: an event is sampled when the 64-bit MurmurHash3 of its UTF-8
+ * {@code event_id}, read as a fraction in [0, 1), is below the rate. The decision depends on the id
+ * only (not on arrival order, parallelism, restarts or the JVM), so a rerun, a replay or a second
+ * deployment samples exactly the same events, and a lower rate samples a subset of what a higher
+ * rate samples. ({@code String.hashCode} would do none of this well: 32 bits, and poorly mixed for
+ * similar ids.)
  */
 public final class LateSampler implements Serializable {
     private static final long serialVersionUID = 1L;

@@ -12,8 +12,8 @@ import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
 /**
- * The audit window aggregate: one row per window, written once when the audit watermark reaches
- * the window's last millisecond, with exact quantiles for small counts; afterwards no state and no
+ * The audit window aggregate: one row per window, written once when the audit watermark reaches the
+ * window's last millisecond, with exact quantiles for small counts; afterwards no state and no
  * timers remain.
  */
 class AuditAggregatorTest {

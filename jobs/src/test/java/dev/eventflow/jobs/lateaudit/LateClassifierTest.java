@@ -119,7 +119,8 @@ class LateClassifierTest {
         AuditEntry atWatermark = classify(AUDIT_WM);
         assertThat(atWatermark.tier).isEqualTo(Tier.LOST);
         assertThat(atWatermark.latenessMs).isEqualTo(MAIN_WM - AUDIT_WM);
-        // Its own window [10:29, 10:30) closed at exactly this watermark: counted in [10:30, 10:31).
+        // Its own window [10:29, 10:30) closed at exactly this watermark: counted in [10:30,
+        // 10:31).
         assertThat(atWatermark.windowStart).isEqualTo(at(30, 0));
 
         AuditEntry longLost = classify(at(2, 0));

@@ -27,7 +27,8 @@ class LateSamplerTest {
         // sample, so it must fail here.
         assertThat(LateSampler.position("e-1")).isEqualTo(LateSampler.position("e-1"));
         assertThat(LateSampler.position("e-1")).isNotEqualTo(LateSampler.position("e-2"));
-        assertThat(String.format(java.util.Locale.ROOT, "%.6f", LateSampler.position("event-42"))).isEqualTo(PINNED_42);
+        assertThat(String.format(java.util.Locale.ROOT, "%.6f", LateSampler.position("event-42")))
+                .isEqualTo(PINNED_42);
     }
 
     private static final String PINNED_42 = "0.365559";
@@ -62,7 +63,6 @@ class LateSamplerTest {
         LateSampler all = new LateSampler(1.0);
         for (int i = 0; i < 1_000; i++) assertThat(all.sampled("x" + i)).isTrue();
         assertThatThrownBy(() -> new LateSampler(0)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new LateSampler(1.5))
-                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new LateSampler(1.5)).isInstanceOf(IllegalArgumentException.class);
     }
 }
