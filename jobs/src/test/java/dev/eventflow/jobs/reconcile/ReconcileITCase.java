@@ -280,7 +280,18 @@ class ReconcileITCase {
         List<UserEvent> all = new ArrayList<>(inside);
         all.addAll(dropped);
         produce(all);
-        KAFKA.client().produce(input, 1, null, "{\"event_id\": \"broken\"");
+        // Stamped inside the range (a record stamped with the wall clock would be past --to).
+        KAFKA.client()
+                .produce(
+                        input,
+                        List.of(
+                                new ProducerRecord<>(
+                                        input,
+                                        1,
+                                        at(20, 0),
+                                        null,
+                                        "{\"event_id\": \"broken\""
+                                                .getBytes(StandardCharsets.UTF_8))));
 
         // The fast path's topic: the truth without the dropped events, plus one row it should not
         // have (a window nobody had events in), plus one unreadable record.
