@@ -187,16 +187,35 @@ public final class ReconcileReport {
         }
     }
 
-    /** Every JSON row committed on {@code topic} after {@code from}. */
+    /**
+     * Every JSON row committed on {@code topic} after {@code from}, once everything written so far
+     * is decided. A producer's commit returns before the broker has written the commit markers, so
+     * right after a run the last stable offset can still sit below the run's records; reading up to
+     * it then would silently miss part of the report. So first wait until the last stable offset
+     * (read_committed end) reaches the high watermark seen now.
+     */
     public static List<JsonNode> readSince(
             ParsedOptions o, String topic, Map<TopicPartition, Long> from) {
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
         List<JsonNode> rows = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> c = consumer(o)) {
             List<TopicPartition> parts = partitions(c, topic);
+            Map<TopicPartition, Long> written = highWatermarks(o, parts);
+            Map<TopicPartition, Long> end = c.endOffsets(parts, TIMEOUT);
+            while (parts.stream().anyMatch(tp -> end.get(tp) < written.get(tp))) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException(
+                            "the report on "
+                                    + topic
+                                    + " is not committed after "
+                                    + TIMEOUT
+                                    + " (an open transaction on the topic?)");
+                }
+                sleepBriefly();
+                end.putAll(c.endOffsets(parts, TIMEOUT));
+            }
             c.assign(parts);
             for (TopicPartition tp : parts) c.seek(tp, from.getOrDefault(tp, 0L));
-            Map<TopicPartition, Long> end = c.endOffsets(parts, TIMEOUT);
             while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("timed out reading the report from " + topic);
@@ -211,6 +230,26 @@ public final class ReconcileReport {
             }
         }
         return rows;
+    }
+
+    private static Map<TopicPartition, Long> highWatermarks(
+            ParsedOptions o, List<TopicPartition> parts) {
+        Properties p = KafkaSettings.clientProperties(o);
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        try (KafkaConsumer<byte[], byte[]> c =
+                new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            return new HashMap<>(c.endOffsets(parts, TIMEOUT));
+        }
+    }
+
+    private static void sleepBriefly() {
+        try {
+            Thread.sleep(50); // polling the broker for its last stable offset, not a fixed wait
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
     }
 
     static String iso(long ms) {

@@ -285,6 +285,8 @@ class LateAuditITCase {
 
         // Audit rows: every window up to T0+90m, exactly once, equal to the ground truth.
         Map<Long, Expected> want = expected(arrivals, at(90, 0));
+        // Two sink subtasks commit each checkpoint independently; wait until both are visible.
+        KAFKA.client().awaitRecords(audit, r -> r.size() >= want.size(), WAIT);
         Map<Long, JsonNode> got = new TreeMap<>();
         for (ConsumerRecord<byte[], byte[]> rec : KAFKA.client().readCommitted(audit, WAIT)) {
             JsonNode n = json(rec);
@@ -352,6 +354,7 @@ class LateAuditITCase {
                         .filter(id -> LateSampler.position(id) < RATE)
                         .collect(Collectors.toSet());
         assertThat(wantSampled).isNotEmpty().hasSizeLessThan(missed.size());
+        KAFKA.client().awaitRecords(samples, r -> r.size() >= wantSampled.size(), WAIT);
         Map<String, JsonNode> sampled = new HashMap<>();
         for (ConsumerRecord<byte[], byte[]> rec : KAFKA.client().readCommitted(samples, WAIT)) {
             JsonNode n = json(rec);
@@ -368,6 +371,7 @@ class LateAuditITCase {
                     .isEqualTo(Instant.ofEpochMilli(a.event.eventTime).toString());
         }
 
+        KAFKA.client().awaitRecords(dlq, r -> !r.isEmpty(), WAIT);
         assertThat(KAFKA.client().readCommitted(dlq, WAIT)).hasSize(1);
     }
 

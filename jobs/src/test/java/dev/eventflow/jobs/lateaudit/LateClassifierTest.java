@@ -8,9 +8,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.eventflow.common.event.UserEvent;
 import dev.eventflow.jobs.windowagg.UserIdKey;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Gauge;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.jobgraph.OperatorID;
+import org.apache.flink.runtime.metrics.groups.InternalOperatorMetricGroup;
+import org.apache.flink.runtime.metrics.groups.TaskMetricGroup;
+import org.apache.flink.runtime.metrics.groups.UnregisteredMetricGroups;
+import org.apache.flink.runtime.metrics.util.InterceptingOperatorMetricGroup;
+import org.apache.flink.runtime.operators.testutils.MockEnvironmentBuilder;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
@@ -179,6 +188,46 @@ class LateClassifierTest {
         assertThat(harness.numKeyedStateEntries()).isZero();
         assertThat(harness.numEventTimeTimers()).isZero();
         assertThat(harness.numProcessingTimeTimers()).isZero();
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theLateSlisAreFlinkMetrics() throws Exception {
+        InterceptingOperatorMetricGroup metrics = new InterceptingOperatorMetricGroup();
+        TaskMetricGroup task =
+                new UnregisteredMetricGroups.UnregisteredTaskMetricGroup() {
+                    @Override
+                    public InternalOperatorMetricGroup getOrAddOperator(
+                            OperatorID id, String name, Map<String, String> info) {
+                        return metrics;
+                    }
+                };
+        harness.close();
+        harness =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new KeyedProcessOperator<>(new LateClassifier(SPEC, null)),
+                        new UserIdKey(),
+                        Types.STRING,
+                        new MockEnvironmentBuilder().setMetricGroup(task).build());
+        harness.open();
+        harness.processWatermark(AUDIT_WM);
+        classify(MAIN_WM + 1);
+        classify(MAIN_WM + 2);
+        classify(MAIN_WM - 10);
+        classify(AUDIT_WM - 10);
+        assertThat(((Counter) metrics.get("onTimeEvents")).getCount()).isEqualTo(2);
+        assertThat(((Counter) metrics.get("lateEvents")).getCount()).isEqualTo(1);
+        assertThat(((Counter) metrics.get("lostEvents")).getCount()).isEqualTo(1);
+        assertThat(((Counter) metrics.get("sampledEvents")).getCount()).isZero();
+        assertThat(((Gauge<Double>) metrics.get("lateRatio")).getValue()).isEqualTo(0.5);
+        assertThat(((Gauge<Long>) metrics.get("maxLatenessMs")).getValue())
+                .isEqualTo(MAIN_WM - AUDIT_WM + 10);
+        long before = System.currentTimeMillis();
+        long lag = ((Gauge<Long>) metrics.get("watermarkLagMs")).getValue();
+        long after = System.currentTimeMillis();
+        assertThat(lag).isBetween(before - MAIN_WM, after - MAIN_WM);
+        long auditLag = ((Gauge<Long>) metrics.get("auditWatermarkLagMs")).getValue();
+        assertThat(auditLag - lag).isBetween(25 * MINUTE - 5_000, 25 * MINUTE + 5_000);
     }
 
     @Test

@@ -191,11 +191,14 @@ class ReconcileITCase {
         List<UserEvent> inside = TestEvents.seeded(52, 1_500, 12, 39, 2 * MINUTE);
         // A heavy user with 3000 sessions in one minute: there the fast path's HLL is an estimate.
         Set<String> heavySessions = new HashSet<>();
+        List<UserEvent> heavy = new ArrayList<>();
         for (int i = 0; i < 3_000; i++) {
             String s = "heavy-s-" + i;
             heavySessions.add(s);
-            inside.add(new UserEvent("heavy-" + i, "heavy", s, "click", at(12, 0) + i * 10L, null));
+            heavy.add(new UserEvent("heavy-" + i, "heavy", s, "click", at(12, 0) + i * 10L, null));
         }
+        // Written where the other traffic is at 10:12:28, so nothing is late for the fast path.
+        inside.addAll(480, heavy);
         produce(before);
         produce(inside);
 
@@ -221,6 +224,12 @@ class ReconcileITCase {
                         fastOptions, WindowAggregationJob.NAME, RuntimeExecutionMode.STREAMING);
         new WindowAggregationJob().buildPipeline(env, fastOptions);
         env.execute(WindowAggregationJob.NAME);
+        // Every window, written once (reconcile's bounded read stops at the last stable offset,
+        // so wait until the fast path's last transaction is visible).
+        List<UserEvent> everything = new ArrayList<>(before);
+        everything.addAll(inside);
+        int allWindows = ExpectedWindows.compute(everything, SIZE, SLIDE, Long.MAX_VALUE).size();
+        KAFKA.client().awaitRecords(fast, r -> r.size() >= allWindows, WAIT);
 
         ReconcileJob.Result result = ReconcileJob.runAndReport(reconcileOptions());
 
@@ -267,6 +276,7 @@ class ReconcileITCase {
                 .allSatisfy(r -> assertThat(r.sessions).isSubsetOf(heavySessions));
         assertThat(result.text).contains("no differences").contains(result.runId);
         assertThat(KAFKA.client().readCommitted(dlq, WAIT)).isEmpty();
+        assertThat(KAFKA.client().readCommitted(fast, WAIT)).hasSize(allWindows);
     }
 
     @Test
@@ -376,7 +386,8 @@ class ReconcileITCase {
         assertThat(result.report.expectedEvents - result.report.fastEvents).isEqualTo(3 * 5 - 1);
         assertThat(result.text).contains("worst windows").doesNotContain("no differences");
 
-        List<ConsumerRecord<byte[], byte[]>> dead = KAFKA.client().readCommitted(dlq, WAIT);
+        List<ConsumerRecord<byte[], byte[]>> dead =
+                KAFKA.client().awaitRecords(dlq, r -> r.size() >= 2, WAIT);
         assertThat(dead).hasSize(2);
         Set<String> reasons = new HashSet<>();
         for (ConsumerRecord<byte[], byte[]> d : dead) {
