@@ -54,7 +54,9 @@ public class DiffRow {
     /** |hllError| / exact sessions, when both sides exist. */
     public double hllRelativeError;
 
-    /** The HLL error is beyond 3 standard errors of the fast path's lgK. */
+    /**
+     * The exact fields agree and the HLL error is beyond 3 standard errors of the fast path's lgK.
+     */
     public boolean hllOutlier;
 
     public DiffRow() {}

@@ -105,10 +105,13 @@ public final class ReconcileDiff
         d.hllError = got.approxSessions - want.exactSessions;
         d.hllRelativeError =
                 want.exactSessions == 0 ? 0 : Math.abs(d.hllError) / (double) want.exactSessions;
-        d.hllOutlier =
-                Math.abs(d.hllError)
-                        > 3 * HllSketches.relativeStandardError(lgK) * want.exactSessions;
         List<String> fields = differingFields(want.row, got);
+        // Only where both paths saw the same events is a session difference the sketch's error;
+        // otherwise it is the events the fast path missed.
+        d.hllOutlier =
+                fields.isEmpty()
+                        && Math.abs(d.hllError)
+                                > 3 * HllSketches.relativeStandardError(lgK) * want.exactSessions;
         d.fields = String.join(",", fields);
         if (fastRows > 1) {
             d.kind = DiffRow.Kind.DUPLICATE;

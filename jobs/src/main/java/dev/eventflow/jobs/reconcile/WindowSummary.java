@@ -51,7 +51,9 @@ public class WindowSummary {
         s.hllOutliers = d.hllOutlier ? 1 : 0;
         s.expectedEvents = d.expected == null ? 0 : d.expected.row.events;
         s.fastEvents = d.actual == null ? 0 : d.actual.events; // the first of duplicates
-        s.maxHllRelativeError = d.hllRelativeError;
+        // The sketch's error is measured only where both paths counted the same events.
+        boolean sameEvents = d.kind == DiffRow.Kind.MATCH || d.kind == DiffRow.Kind.HLL_ERROR;
+        s.maxHllRelativeError = sameEvents ? d.hllRelativeError : 0;
         return s;
     }
 

@@ -110,6 +110,19 @@ class ReconcileDiffTest {
     }
 
     @Test
+    void aSessionGapInADifferentRowIsDataLossNotSketchError() {
+        long w = at(0, 0);
+        DiffRow d =
+                ReconcileDiff.compare(
+                        exact(row("u", w, 10, 9, null), 9), row("u", w, 5, 4, null), 1, 12);
+        assertThat(d.kind).isEqualTo(DiffRow.Kind.DIFFERENT);
+        assertThat(d.hllError).isEqualTo(-5);
+        assertThat(d.hllOutlier).isFalse();
+        assertThat(WindowSummary.of(d).maxHllRelativeError).isZero();
+        assertThat(WindowSummary.of(d).hllOutliers).isZero();
+    }
+
+    @Test
     void amountsSummedInAnotherOrderStillMatch() {
         assertThat(ReconcileDiff.close(0.1 + 0.2 + 0.3, 0.3 + 0.2 + 0.1)).isTrue();
         assertThat(ReconcileDiff.close(10.0, 10.01)).isFalse();

@@ -384,6 +384,9 @@ class ReconcileITCase {
         assertThat(reported).isEqualTo(problemsByWindow);
         // Each dropped event lies in 5 windows, all inside the range; the ghost adds 1 event.
         assertThat(result.report.expectedEvents - result.report.fastEvents).isEqualTo(3 * 5 - 1);
+        // The dropped events' new sessions are data loss, not sketch error.
+        assertThat(result.report.hllOutliers).isZero();
+        assertThat(result.report.maxHllRelativeError).isZero();
         assertThat(result.text).contains("worst windows").doesNotContain("no differences");
 
         List<ConsumerRecord<byte[], byte[]>> dead =
