@@ -94,8 +94,10 @@ public final class LateAuditJob implements SuiteJob {
             DataStream<UserEvent> events, AuditSpec spec, LateSampler sampler) {
         SingleOutputStreamOperator<AuditEntry> classified =
                 events.keyBy(new UserIdKey())
-                        .process(new LateClassifier(spec, sampler))
-                        .name(Operators.CLASSIFY.operatorName())
+                        .transform(
+                                Operators.CLASSIFY.operatorName(),
+                                TypeInformation.of(AuditEntry.class),
+                                new LateClassifierOperator(new LateClassifier(spec, sampler)))
                         .uid(Operators.CLASSIFY.uid());
         SingleOutputStreamOperator<AuditRow> audit =
                 classified

@@ -28,11 +28,11 @@ import org.apache.flink.util.OutputTag;
  * <p><b>Restarts.</b> After a restore, Flink's watermark starts again at {@code Long.MIN_VALUE} and
  * only catches up once the source has re-read enough data; a classifier reading it naively would
  * call every replayed event on time, and a restart would silently rewrite history. This one keeps
- * the highest watermark it has seen ({@code floor}) in operator state and classifies against {@code
- * max(floor, current watermark)}: across a restore the audit watermark never goes back. At an
- * aligned checkpoint every subtask holds the same input watermark, and each subtask's floor is at
- * most that value, so the restored floor (the maximum of the union) is exactly as far as the job
- * had got and never further.
+ * the highest watermark it has seen ({@code floor}, fed by {@link LateClassifierOperator} with
+ * every watermark) in operator state and classifies against {@code max(floor, current watermark)}:
+ * across a restore the audit watermark never goes back. At an aligned checkpoint every subtask
+ * holds the same input watermark (watermarks are broadcast, and barriers align behind them), so the
+ * restored floor, the maximum of the union, is exactly as far as the job had got and never further.
  *
  * <p>Metrics (operator scope): {@code onTimeEvents}, {@code lateEvents}, {@code lostEvents}, {@code
  * sampledEvents} (counters); {@code lateRatio} ((late + lost) / all since start), {@code
@@ -99,10 +99,14 @@ public final class LateClassifier extends KeyedProcessFunction<String, UserEvent
                 "auditWatermarkLagMs", (Gauge<Long>) () -> lag(floor, System.currentTimeMillis()));
     }
 
+    /** Called by {@link LateClassifierOperator} with every input watermark. */
+    void observeWatermark(long watermark) {
+        if (watermark > floor) floor = watermark;
+    }
+
     @Override
     public void processElement(UserEvent event, Context ctx, Collector<AuditEntry> out) {
-        long current = ctx.timerService().currentWatermark();
-        if (current > floor) floor = current;
+        observeWatermark(ctx.timerService().currentWatermark());
         long audit = floor;
         Tier tier = spec.classify(event.eventTime, audit);
         long lateness = spec.latenessMs(event.eventTime, audit);

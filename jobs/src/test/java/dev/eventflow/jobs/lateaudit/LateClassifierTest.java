@@ -20,7 +20,6 @@ import org.apache.flink.runtime.metrics.groups.TaskMetricGroup;
 import org.apache.flink.runtime.metrics.groups.UnregisteredMetricGroups;
 import org.apache.flink.runtime.metrics.util.InterceptingOperatorMetricGroup;
 import org.apache.flink.runtime.operators.testutils.MockEnvironmentBuilder;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
@@ -59,7 +58,7 @@ class LateClassifierTest {
         classifier = new LateClassifier(SPEC, new LateSampler(1.0));
         KeyedOneInputStreamOperatorTestHarness<String, UserEvent, AuditEntry> h =
                 new KeyedOneInputStreamOperatorTestHarness<>(
-                        new KeyedProcessOperator<>(classifier), new UserIdKey(), Types.STRING);
+                        new LateClassifierOperator(classifier), new UserIdKey(), Types.STRING);
         if (restore != null) h.initializeState(restore);
         h.open();
         return h;
@@ -178,6 +177,18 @@ class LateClassifierTest {
     }
 
     @Test
+    void theCheckpointedWatermarkIsTheOperatorsEvenWithoutEventsSinceIt() throws Exception {
+        classify(at(0, 0));
+        harness.processWatermark(AUDIT_WM - MINUTE);
+        harness.processWatermark(AUDIT_WM); // no event after these
+        OperatorSubtaskState snapshot = harness.snapshot(1, 1);
+        harness.close();
+        harness = harness(snapshot);
+        assertThat(classifier.floor()).isEqualTo(AUDIT_WM);
+        assertThat(classify(AUDIT_WM).tier).isEqualTo(Tier.LOST);
+    }
+
+    @Test
     void keepsNoKeyedStateAndNoTimers() throws Exception {
         harness.processWatermark(AUDIT_WM);
         for (int i = 0; i < 100; i++) {
@@ -205,7 +216,7 @@ class LateClassifierTest {
         harness.close();
         harness =
                 new KeyedOneInputStreamOperatorTestHarness<>(
-                        new KeyedProcessOperator<>(new LateClassifier(SPEC, null)),
+                        new LateClassifierOperator(new LateClassifier(SPEC, null)),
                         new UserIdKey(),
                         Types.STRING,
                         new MockEnvironmentBuilder().setMetricGroup(task).build());
