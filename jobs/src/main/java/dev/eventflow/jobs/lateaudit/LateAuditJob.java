@@ -17,6 +17,7 @@ import dev.eventflow.jobs.windowagg.UserIdKey;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.java.functions.KeySelector;
@@ -110,6 +111,17 @@ public final class LateAuditJob implements SuiteJob {
 
     @Override
     public void buildPipeline(StreamExecutionEnvironment env, ParsedOptions o) {
+        buildPipeline(env, o, UnaryOperator.identity());
+    }
+
+    /**
+     * The production pipeline; {@code beforeClassify} lets a test splice an operator (a failure
+     * injector) between parsing and classification. Production passes identity.
+     */
+    public static void buildPipeline(
+            StreamExecutionEnvironment env,
+            ParsedOptions o,
+            UnaryOperator<DataStream<UserEvent>> beforeClassify) {
         AuditSpec spec = LateAuditOptions.auditSpec(o);
         DataStream<ParsedRecord> parsed =
                 env.fromSource(
@@ -134,7 +146,7 @@ public final class LateAuditJob implements SuiteJob {
                 .uid(Operators.SINK_DEAD_LETTERS.uid());
 
         LateSampler sampler = LateAuditOptions.sampler(o);
-        Outputs out = defineWorkflow(events, spec, sampler);
+        Outputs out = defineWorkflow(beforeClassify.apply(events), spec, sampler);
         out.audit
                 .sinkTo(
                         KafkaSinks.create(

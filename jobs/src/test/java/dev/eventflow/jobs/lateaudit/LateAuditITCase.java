@@ -14,6 +14,7 @@ import dev.eventflow.common.flink.JobEnvironment;
 import dev.eventflow.common.testing.FlinkTestCluster;
 import dev.eventflow.common.testing.KafkaExtension;
 import dev.eventflow.jobs.TestEvents;
+import dev.eventflow.jobs.windowagg.FailOnce;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -35,6 +36,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -227,9 +229,30 @@ class LateAuditITCase {
                 records.stream().anyMatch(r -> json(r).get("window_end").asText().equals(iso));
     }
 
+    @AfterEach
+    void disarm() {
+        FailOnce.reset();
+    }
+
     @Test
     void auditRowsAndSamplesEqualGroundTruthForAKnownMixOfOnTimeLateAndLostEvents()
             throws Exception {
+        scenario(false);
+    }
+
+    /**
+     * The same input and the same expected rows, but the job fails on the first event of the mix
+     * and restarts from its last checkpoint. Flink's watermark restarts at Long.MIN_VALUE and the
+     * replayed mix alone would only raise it to (its maximum - 30m); without the checkpointed audit
+     * watermark most late and lost events would now be counted as on time.
+     */
+    @Test
+    void aRestartDoesNotReclassifyReplayedEvents() throws Exception {
+        scenario(true);
+        assertThat(FailOnce.hasFailed()).as("the injected failure happened").isTrue();
+    }
+
+    private void scenario(boolean failOnTheMix) throws Exception {
         List<Arrival> arrivals = new ArrayList<>();
         // Batch 1: 58 minutes of traffic, 2m of disorder (below the main delay: all on time; an
         // event written after a partition's later ones would not be, the watermark being the
@@ -244,10 +267,15 @@ class LateAuditITCase {
 
         StreamExecutionEnvironment env =
                 JobEnvironment.create(options(), LateAuditJob.NAME, RuntimeExecutionMode.STREAMING);
-        new LateAuditJob().buildPipeline(env, options());
+        LateAuditJob.buildPipeline(
+                env,
+                options(),
+                stream -> stream.map(new FailOnce()).name("fail-once").uid("test.fail-once"));
         JobClient job = env.executeAsync(LateAuditJob.NAME);
         try {
             KAFKA.client().awaitRecords(audit, hasWindowEnding(at(30, 0)), WAIT);
+
+            if (failOnTheMix) FailOnce.arm(1);
 
             // The audit watermark stands at exactly w1. The mix, boundaries first:
             List<UserEvent> mix = new ArrayList<>();
