@@ -1,6 +1,5 @@
 package dev.eventflow.jobs.reconcile;
 
-import dev.eventflow.common.event.DeadLetter;
 import dev.eventflow.common.event.DeadLetterRouter;
 import dev.eventflow.jobs.windowagg.WindowResult;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
@@ -17,8 +16,7 @@ public final class FastRecordRouter extends ProcessFunction<FastRecord, WindowRe
         if (r.row != null) {
             out.collect(r.row);
         } else {
-            DeadLetter d = r.deadLetter;
-            ctx.output(DeadLetterRouter.DEAD_LETTERS, d);
+            ctx.output(DeadLetterRouter.DEAD_LETTERS, r.deadLetter);
         }
     }
 }

@@ -7,7 +7,6 @@ import dev.eventflow.common.kafka.KafkaSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -250,9 +249,5 @@ public final class ReconcileReport {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
         }
-    }
-
-    static String iso(long ms) {
-        return Instant.ofEpochMilli(ms).toString();
     }
 }
