@@ -178,7 +178,8 @@ public final class SqlRunner {
         return "usage: <recipe.sql> [<recipe.sql> ...] [--var NAME=VALUE ...] [--bounded] [options]\n\n"
                 + "Runs Flink SQL recipes (see sql/recipes/). Placeholders and their defaults:\n  "
                 + defaults()
-                + "\n  BOOTSTRAP_SERVERS has no default. Durations like 10m become INTERVAL literals.";
+                + "\n  BOOTSTRAP_SERVERS has no default. Durations like 10m become INTERVAL literals;"
+                + " FROM and TO take ISO-8601 or epoch ms (also as ${FROM_MS}, ${TO_MS}).";
     }
 
     private static String recipeName(String file) {
