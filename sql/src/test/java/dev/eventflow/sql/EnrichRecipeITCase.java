@@ -5,8 +5,12 @@ import static dev.eventflow.sql.SqlTestSupport.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.eventflow.common.config.ParsedOptions;
+import dev.eventflow.common.flink.JobEnvironment;
 import dev.eventflow.common.testing.FlinkTestCluster;
 import dev.eventflow.common.testing.KafkaExtension;
+import dev.eventflow.jobs.joins.JoinsJob;
+import dev.eventflow.jobs.joins.JoinsOptions;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,6 +18,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.flink.api.common.RuntimeExecutionMode;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -162,6 +169,177 @@ class EnrichRecipeITCase {
                         "user-6 after",
                         "user-7 before none",
                         "user-7 after none");
+    }
+
+    /**
+     * Where the semantics coincide: every profile stamped before every event, and loaded by the job
+     * (observed with probe events) before the events are produced. Then "latest profile when
+     * processed" (the job) and "profile valid at the event's time" (the recipe) are the same
+     * profile, and the two write the same enriched rows.
+     */
+    @Test
+    void recipeAndEnrichJobAgreeWhenProfilesPrecedeTheEvents() throws Exception {
+        String input = KAFKA.uniqueTopic("user-events", 2);
+        String profiles =
+                KAFKA.uniqueTopic("user-profiles", 1, Map.of("cleanup.policy", "compact"));
+        String sqlOut = KAFKA.uniqueTopic("enriched-sql", 2);
+        String jobOut = KAFKA.uniqueTopic("enriched-job", 2);
+        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+        Map<String, String> countries = new HashMap<>();
+        for (int u = 0; u < 5; u++) {
+            String user = "user-" + u;
+            countries.put(user, u % 2 == 0 ? "FR" : "DE");
+            String value =
+                    String.format(
+                            "{\"user_id\":\"%s\",\"country\":\"%s\",\"segment\":\"s%d\"}",
+                            user, countries.get(user), u);
+            records.add(
+                    new ProducerRecord<>(
+                            profiles,
+                            0,
+                            T0 - 60 * MINUTE,
+                            user.getBytes(StandardCharsets.UTF_8),
+                            value.getBytes(StandardCharsets.UTF_8)));
+        }
+        KAFKA.client().produce(profiles, records);
+
+        ParsedOptions o =
+                JoinsOptions.optionSet()
+                        .parse(
+                                "--mode",
+                                "enrich",
+                                "--bootstrap-servers",
+                                KAFKA.bootstrapServers(),
+                                "--input-topic",
+                                input,
+                                "--profiles-topic",
+                                profiles,
+                                "--output-topic",
+                                jobOut,
+                                "--dlq-topic",
+                                KAFKA.uniqueTopic("dlq", 1),
+                                "--starting-offsets",
+                                "earliest",
+                                "--group-id",
+                                "diff-" + jobOut,
+                                "--transactional-id-prefix",
+                                "diff-" + jobOut,
+                                "--checkpoint-interval",
+                                "300ms",
+                                "--parallelism",
+                                "2",
+                                "--state-backend",
+                                "hashmap");
+        StreamExecutionEnvironment env =
+                JobEnvironment.create(o, JoinsJob.NAME, RuntimeExecutionMode.STREAMING);
+        new JoinsJob().buildPipeline(env, o);
+        JobClient job = env.executeAsync(JoinsJob.NAME);
+        List<SqlTestSupport.Event> events = SqlTestSupport.seeded(17, 300, 7, 15);
+        try {
+            // Probes (event time between the profiles and the events) until the job shows each
+            // user's profile: from then on it has them all loaded.
+            int probes = 0;
+            for (String user : countries.keySet()) {
+                long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+                while (true) {
+                    String id = "probe-" + (++probes);
+                    SqlTestSupport.Event probe =
+                            new SqlTestSupport.Event(
+                                    id, user, "probe", "page_view", T0 - 30 * MINUTE, null);
+                    KAFKA.client()
+                            .produce(
+                                    input,
+                                    List.of(
+                                            new ProducerRecord<>(
+                                                    input,
+                                                    probes % 2,
+                                                    user.getBytes(StandardCharsets.UTF_8),
+                                                    probe.json(false))));
+                    JsonNode row =
+                            byEventId(
+                                            KAFKA.client()
+                                                    .awaitRecords(
+                                                            jobOut,
+                                                            rs -> byEventId(rs).containsKey(id),
+                                                            Duration.ofSeconds(60)))
+                                    .get(id);
+                    if (row.get("profile_found").asBoolean()) break;
+                    assertThat(System.nanoTime() - deadline)
+                            .as("the job never loaded the profile of " + user)
+                            .isNegative();
+                }
+            }
+            SqlTestSupport.produce(KAFKA, input, events, 2);
+            KAFKA.client()
+                    .awaitRecords(
+                            jobOut,
+                            rs -> byEventId(rs).keySet().containsAll(ids(events)),
+                            Duration.ofSeconds(60));
+        } finally {
+            job.cancel().get();
+        }
+        Map<String, JsonNode> fromJob =
+                byEventId(KAFKA.client().readCommitted(jobOut, Duration.ofSeconds(60)));
+
+        SqlTestSupport.runBounded(
+                "recipes/enrich-profiles.sql",
+                Map.of(
+                        "BOOTSTRAP_SERVERS",
+                        KAFKA.bootstrapServers(),
+                        "INPUT_TOPIC",
+                        input,
+                        "PROFILES_TOPIC",
+                        profiles,
+                        "OUTPUT_TOPIC",
+                        sqlOut,
+                        "TRANSACTIONAL_ID_PREFIX",
+                        "sql-enrich-" + sqlOut));
+        Map<String, JsonNode> fromSql =
+                byEventId(KAFKA.client().readCommitted(sqlOut, Duration.ofSeconds(60)));
+
+        int withProfile = 0;
+        for (String id : ids(events)) {
+            assertThat(fromSql).containsKey(id);
+            assertThat(canonical(fromSql.get(id))).as(id).isEqualTo(canonical(fromJob.get(id)));
+            if (fromSql.get(id).get("profile_found").asBoolean()) withProfile++;
+        }
+        // user-5 and user-6 have no profile: both outcomes are compared.
+        assertThat(withProfile).isGreaterThan(0).isLessThan(events.size());
+    }
+
+    private static List<String> ids(List<SqlTestSupport.Event> events) {
+        return events.stream().map(e -> e.id).toList();
+    }
+
+    private static Map<String, JsonNode> byEventId(List<ConsumerRecord<byte[], byte[]>> records) {
+        Map<String, JsonNode> out = new HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : records) {
+            JsonNode n = SqlTestSupport.json(r);
+            assertThat(new String(r.key(), StandardCharsets.UTF_8))
+                    .isEqualTo(n.get("user_id").asText());
+            assertThat(out.put(n.get("event_id").asText(), n)).as("duplicate " + n).isNull();
+        }
+        return out;
+    }
+
+    /** The fields of an enriched row; a missing amount (the job) and a null one (SQL) alike. */
+    private static String canonical(JsonNode n) {
+        StringBuilder sb = new StringBuilder();
+        for (String f :
+                new String[] {
+                    "event_id",
+                    "user_id",
+                    "session_id",
+                    "event_type",
+                    "event_time",
+                    "amount",
+                    "profile_found",
+                    "country",
+                    "segment"
+                }) {
+            sb.append(f).append('=').append(text(n, f)).append(' ');
+        }
+        return sb.toString();
     }
 
     private static String text(JsonNode n, String field) {
