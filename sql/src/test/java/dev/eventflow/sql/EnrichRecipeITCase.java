@@ -32,7 +32,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * version its user had at the event's time (by the profile records' Kafka timestamps), computed
  * here from the same profile log: initial profiles, an update, a tombstone and a late-created
  * profile mid-range, and a user who never has a valid one (only records the job would dead-letter).
- * A tombstone takes effect at its own timestamp, not retroactively.
+ * A tombstone takes effect at its own timestamp, not retroactively. And, differentially, where its
+ * semantics and the {@code joins --mode enrich} job's coincide, the same rows as the job.
  */
 class EnrichRecipeITCase {
 
