@@ -4,8 +4,8 @@
 -- * user_profiles_log reads every record of the topic, tombstones included (value read as raw text:
 --   NULL for a tombstone), stamped with its Kafka record timestamp, version_ts: the profile record
 --   carries no time of its own, so a version is valid from the moment it was written (or from the
---   timestamp its producer set). The watermark trusts it (no delay): one key's versions are written
---   in timestamp order to one partition.
+--   timestamp its producer set). The watermark trusts it (no delay): write each partition's
+--   profiles in timestamp order (one producer per partition with CreateTime, or LogAppendTime).
 -- * Records the DataStream job would dead-letter are dropped: no key, or a value that is not a JSON
 --   object whose user_id equals the key (compaction and tombstones act on the key).
 -- * user_profiles keeps the latest record per user by version_ts (ROW_NUMBER ... = 1): Flink
