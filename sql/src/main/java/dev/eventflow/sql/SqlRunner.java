@@ -6,6 +6,8 @@ import dev.eventflow.common.config.InvalidOptionException;
 import dev.eventflow.common.config.Option;
 import dev.eventflow.common.config.OptionSet;
 import dev.eventflow.common.config.ParsedOptions;
+import dev.eventflow.common.event.MalformedEventException;
+import dev.eventflow.common.event.UserEventParser;
 import dev.eventflow.common.flink.JobEnvironment;
 import dev.eventflow.common.kafka.StartupCheckException;
 import java.io.IOException;
@@ -15,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,6 +33,7 @@ import java.util.stream.Collectors;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.table.api.EnvironmentSettings;
 import org.apache.flink.table.api.TableResult;
 import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
 import org.apache.kafka.clients.admin.Admin;
@@ -43,11 +47,15 @@ import org.apache.kafka.clients.admin.Admin;
  *       unresolved placeholder is an error naming it. Variables whose name ends in {@code _DELAY},
  *       {@code _SIZE}, {@code _SLIDE}, {@code _TTL}, {@code _BOUND} or {@code _TIMEOUT} take
  *       durations ({@code 10m}) and are written into the SQL as {@code INTERVAL} literals; {@code
- *       ${NAME_MS}} gives the same duration in milliseconds.
+ *       ${NAME_MS}} gives the same duration in milliseconds. {@code FROM} and {@code TO} take
+ *       instants (ISO-8601 with a zone, or epoch ms): {@code ${FROM}} is the instant in ISO-8601
+ *       UTC, {@code ${FROM_MS}} in epoch milliseconds.
  *   <li>{@code -- @include ddl/file.sql} pulls in a DDL file (relative to the including file), so
  *       DDL lives apart from queries.
  *   <li>{@code SET 'key' = 'value';} sets table configuration; {@code EXECUTE STATEMENT SET BEGIN
- *       ... END;} submits several INSERTs as one job.
+ *       ... END;} submits several INSERTs as one job. {@code SET 'execution.runtime-mode' =
+ *       'batch';} anywhere in a recipe runs it in Flink's BATCH mode (the environment is created in
+ *       that mode: Flink cannot switch a table environment's mode afterwards).
  *   <li>{@code --bounded}: Kafka tables read up to the latest offsets at start ({@code
  *       ${SCAN_BOUNDED_MODE}}), so the run ends, flushing every window.
  * </ul>
@@ -63,6 +71,7 @@ public final class SqlRunner {
     private static final Pattern SET = Pattern.compile("(?is)^SET\\s+'([^']+)'\\s*=\\s*'([^']*)'$");
     private static final List<String> DURATION_SUFFIXES =
             List.of("_DELAY", "_SIZE", "_SLIDE", "_TTL", "_BOUND", "_TIMEOUT");
+    private static final List<String> INSTANT_VARS = List.of("FROM", "TO");
 
     /** Runner options besides {@code --var}: the environment settings every job shares. */
     static final OptionSet OPTIONS =
@@ -97,6 +106,9 @@ public final class SqlRunner {
         d.put("TRANSACTION_TIMEOUT", "15m");
         d.put("IMPRESSIONS_TOPIC", "ad-impressions");
         d.put("CLICKS_TOPIC", "ad-clicks");
+        d.put("PROFILES_TOPIC", "user-profiles");
+        d.put("FROM", "1970-01-01T00:00:00Z");
+        d.put("TO", "9999-01-01T00:00:00Z");
         return d;
     }
 
@@ -139,12 +151,14 @@ public final class SqlRunner {
         }
         ParsedOptions options;
         List<String> statements;
+        RuntimeExecutionMode mode;
         try {
             options = OPTIONS.parse(rest.toArray(new String[0]));
             Map<String, String> resolved = resolveVars(vars, options, files.get(0));
             statements = new ArrayList<>();
             for (String f : files) statements.addAll(load(f, resolved));
             checkTopicsExist(files, resolved);
+            mode = runtimeMode(statements);
         } catch (InvalidOptionException e) {
             err.println("error: " + e.getMessage());
             return 2;
@@ -152,7 +166,8 @@ public final class SqlRunner {
             err.println("error: " + e.getMessage());
             return 1;
         }
-        StreamTableEnvironment tEnv = createTableEnvironment(options, recipeName(files.get(0)));
+        StreamTableEnvironment tEnv =
+                createTableEnvironment(options, recipeName(files.get(0)), mode);
         registerFunctions(tEnv, vars, options);
         List<TableResult> jobs = execute(tEnv, statements, out);
         for (TableResult job : jobs) job.await();
@@ -163,7 +178,8 @@ public final class SqlRunner {
         return "usage: <recipe.sql> [<recipe.sql> ...] [--var NAME=VALUE ...] [--bounded] [options]\n\n"
                 + "Runs Flink SQL recipes (see sql/recipes/). Placeholders and their defaults:\n  "
                 + defaults()
-                + "\n  BOOTSTRAP_SERVERS has no default. Durations like 10m become INTERVAL literals.";
+                + "\n  BOOTSTRAP_SERVERS has no default. Durations like 10m become INTERVAL literals;"
+                + " FROM and TO take ISO-8601 or epoch ms (also as ${FROM_MS}, ${TO_MS}).";
     }
 
     private static String recipeName(String file) {
@@ -192,11 +208,54 @@ public final class SqlRunner {
                 }
                 out.put(name, interval(d));
                 out.put(name + "_MS", Long.toString(d.toMillis()));
+            } else if (INSTANT_VARS.contains(name)) {
+                long ms;
+                try {
+                    ms = UserEventParser.parseTime(e.getValue().trim());
+                } catch (MalformedEventException bad) {
+                    throw new InvalidOptionException(
+                            "--var "
+                                    + name
+                                    + ": '"
+                                    + e.getValue()
+                                    + "' is not an instant"
+                                    + " (ISO-8601 with a zone, or epoch milliseconds)");
+                }
+                out.put(name, Instant.ofEpochMilli(ms).toString());
+                out.put(name + "_MS", Long.toString(ms));
             } else {
                 out.put(name, e.getValue());
             }
         }
+        if (Long.parseLong(out.get("FROM_MS")) >= Long.parseLong(out.get("TO_MS"))) {
+            throw new InvalidOptionException(
+                    "--var TO=" + raw.get("TO") + " must be after --var FROM=" + raw.get("FROM"));
+        }
         return out;
+    }
+
+    /**
+     * BATCH when the statements set {@code execution.runtime-mode} to {@code batch} (the last such
+     * SET wins), STREAMING otherwise.
+     */
+    public static RuntimeExecutionMode runtimeMode(List<String> statements) {
+        RuntimeExecutionMode mode = RuntimeExecutionMode.STREAMING;
+        for (String statement : statements) {
+            Matcher set = SET.matcher(statement);
+            if (set.matches() && set.group(1).equals("execution.runtime-mode")) {
+                try {
+                    mode =
+                            RuntimeExecutionMode.valueOf(
+                                    set.group(2).trim().toUpperCase(Locale.ROOT));
+                } catch (IllegalArgumentException bad) {
+                    throw new InvalidOptionException(
+                            "SET 'execution.runtime-mode' = '"
+                                    + set.group(2)
+                                    + "': use 'streaming' or 'batch'");
+                }
+            }
+        }
+        return mode;
     }
 
     /**
@@ -355,15 +414,24 @@ public final class SqlRunner {
 
     public static StreamTableEnvironment createTableEnvironment(
             ParsedOptions options, String name) {
+        return createTableEnvironment(options, name, RuntimeExecutionMode.STREAMING);
+    }
+
+    /** As above, in the given runtime mode (see {@link #runtimeMode(List)}). */
+    public static StreamTableEnvironment createTableEnvironment(
+            ParsedOptions options, String name, RuntimeExecutionMode mode) {
         // SQL operators get their uids from the planner (table.exec.uid.generation), not from code,
         // so Flink's own uid generation stays on here, unlike in the DataStream jobs.
         Configuration overrides = new Configuration();
         overrides.setString("pipeline.auto-generate-uids", "true");
         overrides.setString("table.exec.uid.generation", "ALWAYS");
         StreamExecutionEnvironment env =
-                JobEnvironment.create(
-                        options, "sql-" + name, RuntimeExecutionMode.STREAMING, overrides);
-        StreamTableEnvironment tEnv = StreamTableEnvironment.create(env);
+                JobEnvironment.create(options, "sql-" + name, mode, overrides);
+        StreamTableEnvironment tEnv =
+                mode == RuntimeExecutionMode.BATCH
+                        ? StreamTableEnvironment.create(
+                                env, EnvironmentSettings.newInstance().inBatchMode().build())
+                        : StreamTableEnvironment.create(env);
         // Window bounds are printed in UTC, like the DataStream jobs' ISO-8601 output.
         tEnv.getConfig().set("table.local-time-zone", "UTC");
         tEnv.getConfig().set("pipeline.name", "sql-" + name);

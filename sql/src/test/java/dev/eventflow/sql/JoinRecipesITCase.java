@@ -80,6 +80,10 @@ class JoinRecipesITCase {
             Impression imp = impressions.get(i);
             clicks.add(new Click("click2-" + imp.id(), imp.id(), imp.user(), imp.time() + 60_000));
         }
+        // Clicks whose impression never arrives (only the full outer join emits them).
+        for (int i = 0; i < 5; i++) {
+            clicks.add(new Click("click-ghost-" + i, "imp-ghost-" + i, "u" + i, T0 + i * 300_000L));
+        }
         clicks.sort((a, b) -> Long.compare(a.time(), b.time()));
         impressionsTopic = KAFKA.uniqueTopic("ad-impressions", 2);
         clicksTopic = KAFKA.uniqueTopic("ad-clicks", 2);
@@ -109,8 +113,16 @@ class JoinRecipesITCase {
         KAFKA.client().produce(clicksTopic, recs);
     }
 
-    /** Nested-loop join: "impression|click|impression_time|click_time" rows. */
+    /** Nested-loop join: "impression|user|ad|click|impression_time|click_time" rows. */
     private List<String> expected(boolean leftOuter) {
+        return expected(leftOuter, false);
+    }
+
+    /**
+     * The nested-loop join; {@code fullOuter} adds each click no impression matched, with the
+     * impression_id and user_id it carries and null impression fields (the job's format).
+     */
+    private List<String> expected(boolean leftOuter, boolean fullOuter) {
         List<String> rows = new ArrayList<>();
         for (Impression i : impressions) {
             boolean matched = false;
@@ -143,6 +155,26 @@ class JoinRecipesITCase {
                                 + "|null|"
                                 + iso(i.time())
                                 + "|null");
+        }
+        if (fullOuter) {
+            for (Click c : clicks) {
+                boolean matched =
+                        impressions.stream()
+                                .anyMatch(
+                                        i ->
+                                                c.impression().equals(i.id())
+                                                        && c.time() >= i.time()
+                                                        && c.time() <= i.time() + BOUND);
+                if (!matched)
+                    rows.add(
+                            c.impression()
+                                    + "|"
+                                    + c.user()
+                                    + "|null|"
+                                    + c.id()
+                                    + "|null|"
+                                    + iso(c.time()));
+            }
         }
         return rows;
     }
@@ -259,5 +291,22 @@ class JoinRecipesITCase {
         assertThat(sql).containsExactlyInAnyOrderElementsOf(want);
         // Differential: the job's outer join (KeyedCoProcessFunction + timers) gives the same rows.
         assertThat(runJob("left-outer")).containsExactlyInAnyOrderElementsOf(sql);
+    }
+
+    @Test
+    void fullOuterIntervalJoinAddsUnclickedImpressionsAndOrphanClicksOnce() throws Exception {
+        List<String> want = expected(true, true);
+        // Both kinds of unmatched row are in the input: impressions never clicked in time, and
+        // clicks too early, too late, or for an impression that never arrived.
+        assertThat(want.stream().filter(r -> r.endsWith("|null"))).isNotEmpty();
+        List<String> clickOnly =
+                want.stream().filter(r -> r.split("\\|")[4].equals("null")).toList();
+        assertThat(clickOnly).hasSizeGreaterThan(5);
+        assertThat(want.stream().filter(r -> r.startsWith("imp-ghost-"))).hasSize(5);
+        List<String> sql = run("recipes/interval-join-full-outer.sql");
+        assertThat(sql).containsExactlyInAnyOrderElementsOf(want);
+        // Differential: the job's full outer mode (the same function, emitting unmatched clicks at
+        // their deadline) gives the same rows, click-only rows keyed and attributed alike.
+        assertThat(runJob("full-outer")).containsExactlyInAnyOrderElementsOf(sql);
     }
 }

@@ -114,4 +114,56 @@ class SqlRunnerTest {
                 .isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("unknown option --statebackend");
     }
+
+    @Test
+    void fromAndToAreInstantsInIsoAndMillis() {
+        Map<String, String> vars =
+                SqlRunner.resolveVars(
+                        Map.of("FROM", "2026-01-01T11:00:00+01:00", "TO", "1767261900000"),
+                        unbounded,
+                        "x.sql");
+        assertThat(vars.get("FROM")).isEqualTo("2026-01-01T10:00:00Z");
+        assertThat(vars.get("FROM_MS")).isEqualTo("1767261600000");
+        assertThat(vars.get("TO")).isEqualTo("2026-01-01T10:05:00Z");
+        assertThat(vars.get("TO_MS")).isEqualTo("1767261900000");
+        Map<String, String> defaults = SqlRunner.resolveVars(Map.of(), unbounded, "x.sql");
+        assertThat(defaults.get("FROM_MS")).isEqualTo("0");
+        assertThat(defaults.get("PROFILES_TOPIC")).isEqualTo("user-profiles");
+        assertThatThrownBy(
+                        () ->
+                                SqlRunner.resolveVars(
+                                        Map.of("FROM", "yesterday"), unbounded, "x.sql"))
+                .isInstanceOf(InvalidOptionException.class)
+                .hasMessageContaining("--var FROM: 'yesterday' is not an instant");
+        assertThatThrownBy(
+                        () ->
+                                SqlRunner.resolveVars(
+                                        Map.of(
+                                                "FROM",
+                                                "2026-01-02T00:00:00Z",
+                                                "TO",
+                                                "2026-01-01T00:00:00Z"),
+                                        unbounded,
+                                        "x.sql"))
+                .isInstanceOf(InvalidOptionException.class)
+                .hasMessageContaining("must be after --var FROM");
+    }
+
+    @Test
+    void aBatchSetMakesABatchRecipe() {
+        Map<String, String> vars =
+                SqlRunner.resolveVars(Map.of("BOOTSTRAP_SERVERS", "b:9092"), unbounded, "x.sql");
+        assertThat(SqlRunner.runtimeMode(SqlRunner.load("recipes/reconcile-exact.sql", vars)))
+                .isEqualTo(org.apache.flink.api.common.RuntimeExecutionMode.BATCH);
+        assertThat(
+                        SqlRunner.runtimeMode(
+                                SqlRunner.load("recipes/window-aggregation-hop.sql", vars)))
+                .isEqualTo(org.apache.flink.api.common.RuntimeExecutionMode.STREAMING);
+        assertThatThrownBy(
+                        () ->
+                                SqlRunner.runtimeMode(
+                                        List.of("SET 'execution.runtime-mode' = 'fast'")))
+                .isInstanceOf(InvalidOptionException.class)
+                .hasMessageContaining("use 'streaming' or 'batch'");
+    }
 }

@@ -129,10 +129,11 @@ final class SqlTestSupport {
         Map<String, String> given = new LinkedHashMap<>(vars);
         given.putIfAbsent("STARTUP_MODE", "earliest-offset");
         Map<String, String> resolved = SqlRunner.resolveVars(given, o, recipe);
-        StreamTableEnvironment tEnv = SqlRunner.createTableEnvironment(o, "test");
+        List<String> statements = SqlRunner.load(recipe, resolved);
+        StreamTableEnvironment tEnv =
+                SqlRunner.createTableEnvironment(o, "test", SqlRunner.runtimeMode(statements));
         SqlRunner.registerFunctions(tEnv, resolved, o);
-        List<TableResult> jobs =
-                SqlRunner.execute(tEnv, SqlRunner.load(recipe, resolved), System.out);
+        List<TableResult> jobs = SqlRunner.execute(tEnv, statements, System.out);
         if (jobs.isEmpty()) throw new AssertionError("recipe " + recipe + " started no job");
         for (TableResult job : jobs) job.await();
     }
