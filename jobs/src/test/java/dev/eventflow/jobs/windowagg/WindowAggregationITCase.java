@@ -380,17 +380,22 @@ class WindowAggregationITCase {
     @Test
     void eventsLateBeforeAFailureAreStillLateAfterTheRestoreAndNoWindowIsWrittenTwice()
             throws Exception {
-        // dup-user has events in every window around 10:10 and 10:17; written first, so that they
-        // are on time. Then, as above, batch 1 and pins: the watermark stops at exactly w1.
-        UserEvent d1 = TestEvents.event("dup-user", "d1", at(10, 0));
-        UserEvent d2 = TestEvents.event("dup-user", "d2", at(17, 0));
-        produceTo(0, d1, d2);
-        List<UserEvent> batch1 = TestEvents.seeded(51, 300, 8, 29, 2 * MINUTE);
+        // As above, batch 1 and pins: the watermark stops at exactly w1. dup-user has events in
+        // every window around 10:10 and 10:17, placed in time order among the others (on time).
+        List<UserEvent> batch1 = new ArrayList<>(TestEvents.seeded(51, 300, 8, 29, 2 * MINUTE));
+        for (UserEvent d :
+                List.of(
+                        TestEvents.event("dup-user", "d1", at(10, 0)),
+                        TestEvents.event("dup-user", "d2", at(17, 0)))) {
+            int i = 0;
+            while (batch1.get(i).eventTime < d.eventTime) i++;
+            batch1.add(i, d);
+        }
         produce(batch1, 3);
         UserEvent probe = TestEvents.event("probe-1", "p", at(19, 0));
         produceTo(0, probe);
-        List<UserEvent> all = new ArrayList<>(List.of(d1, d2, probe));
-        all.addAll(batch1);
+        List<UserEvent> all = new ArrayList<>(batch1);
+        all.add(probe);
         all.addAll(pins(at(30, 0), 3));
         long w1 = at(30, 0) - DELAY - 1;
 
