@@ -5,6 +5,8 @@ import dev.eventflow.common.config.ParsedOptions;
 import dev.eventflow.common.kafka.StartupCheckException;
 import dev.eventflow.jobs.dedup.DedupJob;
 import dev.eventflow.jobs.joins.JoinsJob;
+import dev.eventflow.jobs.lateaudit.LateAuditJob;
+import dev.eventflow.jobs.reconcile.ReconcileJob;
 import dev.eventflow.jobs.runningcounts.RunningCountsJob;
 import dev.eventflow.jobs.windowagg.WindowAggregationJob;
 import java.io.PrintStream;
@@ -29,7 +31,9 @@ public final class Launcher {
                         new WindowAggregationJob(),
                         new RunningCountsJob(),
                         new DedupJob(),
-                        new JoinsJob())) {
+                        new JoinsJob(),
+                        new LateAuditJob(),
+                        new ReconcileJob())) {
             JOBS.put(job.name(), job);
         }
     }

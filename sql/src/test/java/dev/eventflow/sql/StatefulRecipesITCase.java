@@ -140,8 +140,6 @@ class StatefulRecipesITCase {
                             jobOut,
                             "--dlq-topic",
                             KAFKA.uniqueTopic("dlq", 1),
-                            "--late-topic",
-                            KAFKA.uniqueTopic("late", 1),
                             "--bounded",
                             "--starting-offsets",
                             "earliest",

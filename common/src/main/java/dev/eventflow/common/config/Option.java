@@ -206,6 +206,23 @@ public final class Option<T> implements Serializable {
                 optional);
     }
 
+    /**
+     * The same option with a job's own default and description, e.g. a job-specific {@code
+     * --output-topic}; declare it with {@link OptionSet#replace}.
+     */
+    public Option<T> withDefault(T newDefault, String newDescription) {
+        return new Option<>(
+                key,
+                Objects.requireNonNull(newDefault),
+                newDescription,
+                valueHint,
+                parser,
+                check,
+                checkMessage,
+                flag,
+                optional);
+    }
+
     public String key() {
         return key;
     }

@@ -29,6 +29,30 @@ public final class OptionSet {
         return this;
     }
 
+    /**
+     * Swaps a declared option for one with the same key (typically {@link Option#withDefault}): the
+     * job's default then applies wherever the option is read, {@code --help} included.
+     */
+    public OptionSet replace(Option<?> option) {
+        if (options.replace(option.key(), option) == null) {
+            throw new IllegalStateException("option not declared: --" + option.key());
+        }
+        return this;
+    }
+
+    /**
+     * Drops declared options a job does not use, so that passing them fails fast as unknown instead
+     * of being silently ignored.
+     */
+    public OptionSet remove(Option<?>... unused) {
+        for (Option<?> o : unused) {
+            if (options.remove(o.key()) == null) {
+                throw new IllegalStateException("option not declared: --" + o.key());
+            }
+        }
+        return this;
+    }
+
     public List<Option<?>> options() {
         return Collections.unmodifiableList(new ArrayList<>(options.values()));
     }
@@ -89,7 +113,9 @@ public final class OptionSet {
                         "missing required option --" + o.key() + ": " + o.description());
             }
         }
-        return new ParsedOptions(values, kafka);
+        Map<String, Object> defaults = new LinkedHashMap<>();
+        for (Option<?> o : options.values()) defaults.put(o.key(), o.defaultValue());
+        return new ParsedOptions(values, defaults, kafka);
     }
 
     private static String valueAfter(String[] args, int i, String name) {

@@ -11,19 +11,32 @@ public final class ParsedOptions implements Serializable {
     private static final long serialVersionUID = 1L;
 
     private final Map<String, Object> values = new LinkedHashMap<>();
+
+    /** The defaults as declared by the job's option set (a job may override a common default). */
+    private final Map<String, Object> declaredDefaults = new LinkedHashMap<>();
+
     private final Map<String, String> kafkaProperties;
 
-    ParsedOptions(Map<Option<?>, Object> values, Map<String, String> kafkaProperties) {
+    ParsedOptions(
+            Map<Option<?>, Object> values,
+            Map<String, Object> declaredDefaults,
+            Map<String, String> kafkaProperties) {
         values.forEach((o, v) -> this.values.put(o.key(), v));
+        this.declaredDefaults.putAll(declaredDefaults);
         this.kafkaProperties = Collections.unmodifiableMap(new LinkedHashMap<>(kafkaProperties));
     }
 
-    /** The given value, or the option's default (which may be null for optional options). */
+    /**
+     * The given value, or the default the job declared for this key (which may differ from {@code
+     * option}'s own, see {@link OptionSet#replace}), or {@code option}'s default (null for optional
+     * options).
+     */
     @SuppressWarnings("unchecked")
     public <T> T get(Option<T> option) {
-        return values.containsKey(option.key())
-                ? (T) values.get(option.key())
-                : option.defaultValue();
+        if (values.containsKey(option.key())) return (T) values.get(option.key());
+        if (declaredDefaults.containsKey(option.key()))
+            return (T) declaredDefaults.get(option.key());
+        return option.defaultValue();
     }
 
     public boolean isSet(Option<?> option) {

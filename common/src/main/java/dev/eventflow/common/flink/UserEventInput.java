@@ -8,6 +8,7 @@ import dev.eventflow.common.event.UserEvent;
 import dev.eventflow.common.kafka.KafkaSinks;
 import dev.eventflow.common.kafka.KafkaSources;
 import dev.eventflow.common.time.EventTimeWatermarks;
+import java.time.Duration;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
@@ -36,12 +37,33 @@ public final class UserEventInput {
             OperatorId source,
             OperatorId routeDeadLetters,
             OperatorId deadLetterSink) {
+        return read(
+                env,
+                o,
+                jobName,
+                o.get(CommonOptions.WATERMARK_DELAY),
+                source,
+                routeDeadLetters,
+                deadLetterSink);
+    }
+
+    /**
+     * As above, with the source's watermark delay given by the job instead of {@code
+     * --watermark-delay} (late-audit's source runs on its audit tier).
+     */
+    public static SingleOutputStreamOperator<UserEvent> read(
+            StreamExecutionEnvironment env,
+            ParsedOptions o,
+            String jobName,
+            Duration watermarkDelay,
+            OperatorId source,
+            OperatorId routeDeadLetters,
+            OperatorId deadLetterSink) {
         SingleOutputStreamOperator<UserEvent> events =
                 env.fromSource(
                                 KafkaSources.userEventsSource(o, jobName),
                                 EventTimeWatermarks.forParsedRecords(
-                                        o.get(CommonOptions.WATERMARK_DELAY),
-                                        o.get(CommonOptions.IDLENESS)),
+                                        watermarkDelay, o.get(CommonOptions.IDLENESS)),
                                 source.operatorName())
                         .uid(source.uid())
                         .process(new DeadLetterRouter())

@@ -110,4 +110,27 @@ class OptionSetTest {
         assertThatThrownBy(() -> Durations.parse("-1s"))
                 .isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void aJobsOwnDefaultAppliesWhereverTheCommonOptionIsRead() {
+        OptionSet set =
+                new OptionSet(CommonOptions.ALL)
+                        .replace(
+                                CommonOptions.OUTPUT_TOPIC.withDefault("counts", "per-user counts"))
+                        .remove(CommonOptions.LATE_TOPIC);
+        ParsedOptions defaults = set.parse("--bootstrap-servers", "b:9092");
+        assertThat(defaults.get(CommonOptions.OUTPUT_TOPIC)).isEqualTo("counts");
+        assertThat(defaults.isSet(CommonOptions.OUTPUT_TOPIC)).isFalse();
+        assertThat(
+                        set.parse("--bootstrap-servers", "b:9092", "--output-topic", "x")
+                                .get(CommonOptions.OUTPUT_TOPIC))
+                .isEqualTo("x");
+        assertThat(set.help("usage")).contains("counts").doesNotContain("--late-topic");
+        assertThatThrownBy(() -> set.parse("--bootstrap-servers", "b:9092", "--late-topic", "l"))
+                .isInstanceOf(InvalidOptionException.class)
+                .hasMessageContaining("unknown option --late-topic");
+        assertThatThrownBy(() -> set.replace(Option.string("nope", "x", "undeclared")))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("--nope");
+    }
 }

@@ -21,7 +21,12 @@ public final class DedupOptions {
 
     public static OptionSet optionSet() {
         OptionSet set = new OptionSet(CommonOptions.ALL);
-        set.add(DEDUP_HORIZON);
+        set.remove(CommonOptions.LATE_TOPIC)
+                .replace(
+                        CommonOptions.OUTPUT_TOPIC.withDefault(
+                                "user-events-deduped",
+                                "topic the deduplicated events are written to"))
+                .add(DEDUP_HORIZON);
         return set;
     }
 

@@ -83,7 +83,15 @@ public final class JoinsOptions {
 
     public static OptionSet optionSet() {
         OptionSet set = new OptionSet(CommonOptions.ALL);
-        set.add(MODE)
+        set.replace(
+                        CommonOptions.OUTPUT_TOPIC.withDefault(
+                                "ad-impression-clicks",
+                                "topic the joined rows (enriched events with --mode enrich) are"
+                                        + " written to"))
+                .replace(
+                        CommonOptions.LATE_TOPIC.withDefault(
+                                "late-ad-events", "topic late impressions and clicks go to"))
+                .add(MODE)
                 .add(IMPRESSIONS_TOPIC)
                 .add(CLICKS_TOPIC)
                 .add(PROFILES_TOPIC)

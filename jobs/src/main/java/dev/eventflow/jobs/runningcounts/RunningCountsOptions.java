@@ -36,7 +36,15 @@ public final class RunningCountsOptions {
 
     public static OptionSet optionSet() {
         OptionSet set = new OptionSet(CommonOptions.ALL);
-        set.add(TIMEOUT_MODE).add(TIMEOUT).add(STATE_TTL);
+        set.remove(CommonOptions.LATE_TOPIC)
+                .replace(
+                        CommonOptions.OUTPUT_TOPIC.withDefault(
+                                "user-running-counts",
+                                "compacted topic the per-user updates and tombstones are written to"
+                                        + " (key user_id)"))
+                .add(TIMEOUT_MODE)
+                .add(TIMEOUT)
+                .add(STATE_TTL);
         return set;
     }
 

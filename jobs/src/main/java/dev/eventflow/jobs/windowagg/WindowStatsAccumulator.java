@@ -71,7 +71,7 @@ public final class WindowStatsAccumulator {
      * The result row for this aggregate; amount fields are null when no event had an amount (as
      * SQL).
      */
-    WindowResult toResult(String userId, long windowStart, long windowEnd) {
+    public WindowResult toResult(String userId, long windowStart, long windowEnd) {
         WindowResult r = new WindowResult();
         r.userId = userId;
         r.windowStart = windowStart;

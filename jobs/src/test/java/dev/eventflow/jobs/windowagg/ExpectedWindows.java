@@ -32,7 +32,7 @@ public final class ExpectedWindows {
         public double max = Double.NEGATIVE_INFINITY;
         public final Set<String> sessions = new HashSet<>();
 
-        Row(String userId, long start, long end) {
+        public Row(String userId, long start, long end) {
             this.userId = userId;
             this.start = start;
             this.end = end;
