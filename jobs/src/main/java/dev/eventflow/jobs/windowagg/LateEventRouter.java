@@ -23,8 +23,9 @@ import org.apache.flink.util.OutputTag;
  * </ul>
  *
  * It runs keyed and chained directly in front of the window operator, so the watermark it reads is
- * exactly the one the window operator will hold for the same event. Stateless: no keyed state, no
- * timers.
+ * exactly the one the window operator will hold for the same event. No keyed state, no timers. The
+ * job runs it inside {@link LateEventRouterOperator}, which checkpoints the watermark so that these
+ * verdicts, and the window operator's, hold across restores.
  */
 public final class LateEventRouter extends KeyedProcessFunction<String, UserEvent, UserEvent> {
     private static final long serialVersionUID = 1L;

@@ -91,8 +91,12 @@ public final class WindowAggregationJob implements SuiteJob {
         UserIdKey byUser = new UserIdKey();
         SingleOutputStreamOperator<UserEvent> onTime =
                 events.keyBy(byUser)
-                        .process(new LateEventRouter(spec))
-                        .name(Operators.ROUTE_LATE_EVENTS.operatorName())
+                        // LateEventRouter inside an operator that checkpoints a watermark floor:
+                        // late decisions survive restores (Flink does not checkpoint watermarks).
+                        .transform(
+                                Operators.ROUTE_LATE_EVENTS.operatorName(),
+                                events.getType(),
+                                new LateEventRouterOperator(spec))
                         .uid(Operators.ROUTE_LATE_EVENTS.uid());
         // Already partitioned by user: no second shuffle, and the window operator stays chained to
         // the

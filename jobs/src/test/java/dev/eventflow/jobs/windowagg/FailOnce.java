@@ -16,18 +16,31 @@ public final class FailOnce implements MapFunction<UserEvent, UserEvent> {
     private static final AtomicBoolean FAILED = new AtomicBoolean();
     private static final AtomicInteger SEEN = new AtomicInteger();
     private static volatile int failAfter;
+    private static volatile String failOnEventId;
 
     /** Fail on the {@code records}-th record seen from now on. */
     public static void arm(int records) {
         SEEN.set(0);
         FAILED.set(false);
         failAfter = records;
+        failOnEventId = null;
+        ARMED.set(true);
+    }
+
+    /**
+     * Fail on the first sight of the event with this id: the job then restores from a checkpoint
+     * taken before it, and reads it again first.
+     */
+    public static void armOn(String eventId) {
+        FAILED.set(false);
+        failOnEventId = eventId;
         ARMED.set(true);
     }
 
     public static void reset() {
         ARMED.set(false);
         FAILED.set(false);
+        failOnEventId = null;
     }
 
     public static boolean hasFailed() {
@@ -36,11 +49,17 @@ public final class FailOnce implements MapFunction<UserEvent, UserEvent> {
 
     @Override
     public UserEvent map(UserEvent event) {
+        String onEvent = failOnEventId;
         if (ARMED.get()
                 && !FAILED.get()
-                && SEEN.incrementAndGet() >= failAfter
+                && (onEvent == null
+                        ? SEEN.incrementAndGet() >= failAfter
+                        : onEvent.equals(event.eventId))
                 && FAILED.compareAndSet(false, true)) {
-            throw new IllegalStateException("injected failure after " + failAfter + " records");
+            throw new IllegalStateException(
+                    onEvent == null
+                            ? "injected failure after " + failAfter + " records"
+                            : "injected failure on event " + onEvent);
         }
         return event;
     }

@@ -9,7 +9,6 @@ import dev.eventflow.common.event.UserEvent;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
@@ -31,7 +30,7 @@ class LateEventRouterTest {
         router = new LateEventRouter(spec);
         harness =
                 new KeyedOneInputStreamOperatorTestHarness<>(
-                        new KeyedProcessOperator<>(router), new UserIdKey(), Types.STRING);
+                        new LateEventRouterOperator(router), new UserIdKey(), Types.STRING);
         harness.open();
     }
 

@@ -378,6 +378,82 @@ class WindowAggregationITCase {
     }
 
     @Test
+    void eventsLateBeforeAFailureAreStillLateAfterTheRestoreAndNoWindowIsWrittenTwice()
+            throws Exception {
+        // As above, batch 1 and pins: the watermark stops at exactly w1. dup-user has events in
+        // every window around 10:10 and 10:17, placed in time order among the others (on time).
+        List<UserEvent> batch1 = new ArrayList<>(TestEvents.seeded(51, 300, 8, 29, 2 * MINUTE));
+        for (UserEvent d :
+                List.of(
+                        TestEvents.event("dup-user", "d1", at(10, 0)),
+                        TestEvents.event("dup-user", "d2", at(17, 0)))) {
+            int i = 0;
+            while (batch1.get(i).eventTime < d.eventTime) i++;
+            batch1.add(i, d);
+        }
+        produce(batch1, 3);
+        UserEvent probe = TestEvents.event("probe-1", "p", at(19, 0));
+        produceTo(0, probe);
+        List<UserEvent> all = new ArrayList<>(batch1);
+        all.add(probe);
+        all.addAll(pins(at(30, 0), 3));
+        long w1 = at(30, 0) - DELAY - 1;
+
+        JobClient job =
+                start(
+                        options("--state-backend", "rocksdb"),
+                        stream ->
+                                stream.map(new FailOnce()).name("fail-once").uid("test.fail-once"));
+        try {
+            // Committed: every window up to 10:20 (dup-user's among them), by a checkpoint whose
+            // offsets cover all of the above.
+            KAFKA.client().awaitRecords(output, containsWindow("probe-1", at(20, 0)), WAIT);
+
+            // Late for all of its windows (end 10:11..10:15), and for 3 of 5 (10:18..10:20 are
+            // written; 10:21 and 10:22 are open).
+            UserEvent allLate = TestEvents.event("dup-user", "d3", at(10, 30));
+            UserEvent partial = TestEvents.purchase("dup-user", "d4", at(17, 0), 7.0);
+            // The job fails on allLate and restores from a checkpoint taken before it, so both are
+            // read again first after the restore, when the sources have no watermark yet
+            // (partitions 1 and 2 get nothing new): without a checkpointed watermark, both would
+            // open fresh windows for ones already written, and write them a second time.
+            FailOnce.armOn(allLate.eventId);
+            produceTo(0, allLate, partial);
+            // FailOnce throws at the first sight, so a late record means: routed after the restore.
+            List<ConsumerRecord<byte[], byte[]>> lateRecords =
+                    KAFKA.client().awaitRecords(late, records -> !records.isEmpty(), WAIT);
+            assertThat(FailOnce.hasFailed()).as("the injected failure happened").isTrue();
+
+            UserEvent probe2 = TestEvents.event("probe-2", "p", at(45, 30));
+            produceTo(1, probe2);
+            all.add(probe2);
+            all.addAll(pins(at(60, 0), 3));
+            KAFKA.client().awaitRecords(output, containsWindow("probe-2", at(50, 0)), WAIT);
+            job.cancel().get();
+
+            List<UserEvent> withPartial = new ArrayList<>(all);
+            withPartial.add(partial);
+            var expected =
+                    ExpectedWindows.compute(
+                            withPartial,
+                            SIZE,
+                            SLIDE,
+                            at(50, 0),
+                            e -> e == partial ? w1 : Long.MIN_VALUE);
+            ExpectedWindows.assertMatches(
+                    expected, results(KAFKA.client().readCommitted(output, WAIT)), 12);
+
+            lateRecords = KAFKA.client().readCommitted(late, WAIT);
+            assertThat(lateRecords).hasSize(1);
+            JsonNode l = MAPPER.readTree(lateRecords.get(0).value());
+            assertThat(l.get("event_id").asText()).isEqualTo(allLate.eventId);
+            assertThat(l.get("watermark").asText()).isEqualTo(Instant.ofEpochMilli(w1).toString());
+        } finally {
+            cancelQuietly(job);
+        }
+    }
+
+    @Test
     void anIdlePartitionDoesNotStallTheWatermark() throws Exception {
         // Partition 2 never receives anything.
         List<UserEvent> events = TestEvents.seeded(41, 200, 5, 20, MINUTE);
