@@ -171,6 +171,7 @@ public final class KafkaPreflight {
         if (create.isEmpty()) return;
         try {
             admin.createTopics(create).all().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            awaitListed(admin, create, o.get(CommonOptions.BOOTSTRAP_SERVERS));
         } catch (ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {
                 throw new StartupCheckException(
@@ -181,6 +182,22 @@ public final class KafkaPreflight {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new StartupCheckException("interrupted", e);
+        }
+    }
+
+    /**
+     * A created topic shows up in the metadata of the broker that answers the next request only
+     * once that broker has caught up: wait for it (bounded) instead of reporting it missing.
+     */
+    private static void awaitListed(Admin admin, List<NewTopic> created, String servers)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + ADMIN_TIMEOUT.toNanos();
+        while (true) {
+            Set<String> listed = get(admin.listTopics().names(), servers, "list topics");
+            if (created.stream().allMatch(t -> listed.contains(t.name()))) return;
+            if (System.nanoTime() > deadline)
+                return; // the check that follows names what is missing
+            Thread.sleep(100);
         }
     }
 
