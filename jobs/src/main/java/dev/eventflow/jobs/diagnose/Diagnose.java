@@ -225,6 +225,13 @@ public final class Diagnose implements Tool {
                                         .append(c.inProgress())
                                         .append(" in progress, last completed ")
                                         .append(Verdicts.instant(c.lastCompletedAt()))
+                                        .append(
+                                                c.lastFailure() == null
+                                                        ? ""
+                                                        : "; latest failure at "
+                                                                + Verdicts.instant(c.lastFailedAt())
+                                                                + ": "
+                                                                + c.lastFailure())
                                         .append('\n'));
     }
 }

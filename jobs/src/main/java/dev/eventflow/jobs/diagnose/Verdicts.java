@@ -357,7 +357,7 @@ public final class Verdicts {
                         + " trails the newest event time "
                         + instant(newest.get())
                         + " by "
-                        + Durations.format(Duration.ofMillis(behind))
+                        + human(behind)
                         + " (--watermark-delay "
                         + Durations.format(Duration.ofMillis(delay))
                         + ")";
@@ -422,6 +422,11 @@ public final class Verdicts {
                                         Duration.ofMillis(
                                                 Math.max(0, s.capturedAt() - c.lastCompletedAt())))
                                 + " ago)"));
+    }
+
+    /** A duration as the options spell it, to the second (to the ms below one second). */
+    static String human(long ms) {
+        return Durations.format(ms < 1000 ? Duration.ofMillis(ms) : Duration.ofSeconds(ms / 1000));
     }
 
     static String instant(Long ms) {
