@@ -176,14 +176,16 @@ final class KafkaProbe implements AutoCloseable {
     }
 
     /**
-     * The newest readable record below {@code end}. Transaction markers take offsets too, so this
-     * reads a short tail rather than exactly the offset {@code end - 1}.
+     * The newest readable record below {@code end}. Transaction markers and aborted records take
+     * offsets too, so this reads short tails backwards (at most 64 of them) rather than exactly the
+     * offset {@code end - 1}.
      */
     private ConsumerRecord<byte[], byte[]> last(TopicPartition tp, long begin, long end) {
         ConsumerRecord<byte[], byte[]> last = null;
-        for (long from = end; from > begin && last == null; ) {
+        long stop = Math.max(begin, end - 64 * 16);
+        for (long from = end; from > stop && last == null; ) {
             long to = from;
-            from = Math.max(begin, from - 16);
+            from = Math.max(stop, from - 16);
             for (ConsumerRecord<byte[], byte[]> r : read(committed, tp, from, to)) last = r;
         }
         return last;
