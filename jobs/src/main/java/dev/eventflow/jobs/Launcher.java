@@ -4,6 +4,7 @@ import dev.eventflow.common.config.InvalidOptionException;
 import dev.eventflow.common.config.ParsedOptions;
 import dev.eventflow.common.kafka.StartupCheckException;
 import dev.eventflow.jobs.dedup.DedupJob;
+import dev.eventflow.jobs.diagnose.Diagnose;
 import dev.eventflow.jobs.joins.JoinsJob;
 import dev.eventflow.jobs.lateaudit.LateAuditJob;
 import dev.eventflow.jobs.reconcile.ReconcileJob;
@@ -38,6 +39,15 @@ public final class Launcher {
         }
     }
 
+    /** Commands that are not Flink jobs; kept out of {@link #jobs()}. */
+    private static final Map<String, Tool> TOOLS = new LinkedHashMap<>();
+
+    static {
+        for (Tool tool : List.<Tool>of(new Diagnose())) {
+            TOOLS.put(tool.name(), tool);
+        }
+    }
+
     private Launcher() {}
 
     public static void main(String[] args) throws Exception {
@@ -53,6 +63,10 @@ public final class Launcher {
                 || args[0].equals("help")) {
             out.print(usage());
             return args.length == 0 ? 2 : 0;
+        }
+        Tool tool = TOOLS.get(args[0]);
+        if (tool != null) {
+            return tool.run(Arrays.copyOfRange(args, 1, args.length), out, err);
         }
         SuiteJob job = JOBS.get(args[0]);
         if (job == null) {
@@ -100,6 +114,9 @@ public final class Launcher {
                 new StringBuilder(
                         "usage: <job> [--option value ...]   (<job> --help lists its options)\n\njobs:\n");
         JOBS.values().forEach(j -> sb.append(String.format("  %-22s %s%n", j.name(), j.summary())));
+        sb.append("\ntools:\n");
+        TOOLS.values()
+                .forEach(t -> sb.append(String.format("  %-22s %s%n", t.name(), t.summary())));
         return sb.toString();
     }
 }

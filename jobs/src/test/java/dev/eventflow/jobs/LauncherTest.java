@@ -117,4 +117,20 @@ class LauncherTest {
                 .contains(
                         "--transaction-timeout 15m must be longer than --checkpoint-interval 20m");
     }
+
+    @Test
+    void toolsAreListedApartAndAreNotJobs() throws Exception {
+        assertThat(launch("--help")).isZero();
+        String usage = out.toString(StandardCharsets.UTF_8);
+        assertThat(usage.indexOf("tools:\n  diagnose")).isGreaterThan(usage.indexOf("jobs:"));
+        assertThat(Launcher.jobs()).doesNotContainKey("diagnose");
+        out.reset();
+        assertThat(launch("diagnose", "--help")).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8))
+                .contains("--rest-url <text>")
+                .contains("--job <text>")
+                .contains("--idleness <duration>")
+                .contains("[default: 1m]")
+                .contains("--bootstrap-servers <text>");
+    }
 }
