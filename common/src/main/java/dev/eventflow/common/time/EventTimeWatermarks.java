@@ -2,6 +2,7 @@ package dev.eventflow.common.time;
 
 import dev.eventflow.common.event.ParsedRecord;
 import dev.eventflow.common.event.UserEvent;
+import java.io.Serializable;
 import java.time.Duration;
 import org.apache.flink.api.common.eventtime.BoundedOutOfOrdernessWatermarks;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
@@ -34,19 +35,38 @@ public final class EventTimeWatermarks {
      */
     public static WatermarkStrategy<ParsedRecord> forParsedRecords(
             Duration outOfOrderness, Duration idleness) {
-        WatermarkStrategy<ParsedRecord> strategy =
+        return forRecords(
+                outOfOrderness, idleness, r -> r.event != null ? r.event.eventTime : DEAD_LETTER);
+    }
+
+    /** Marks a record without an event time (a dead letter) for {@link #forRecords}. */
+    public static final long DEAD_LETTER = Long.MIN_VALUE;
+
+    /** A record's event time in epoch millis, or {@link #DEAD_LETTER}. */
+    @FunctionalInterface
+    public interface EventTimeOf<T> extends Serializable {
+        long eventTime(T record);
+    }
+
+    /**
+     * The same strategy for any parsed-record envelope (the joins' impressions and clicks, ...):
+     * bounded out-of-orderness, idleness, and records whose event time is {@link #DEAD_LETTER}
+     * neither moving the watermark nor counting as activity.
+     */
+    public static <T> WatermarkStrategy<T> forRecords(
+            Duration outOfOrderness, Duration idleness, EventTimeOf<T> eventTimeOf) {
+        WatermarkStrategy<T> strategy =
                 context -> {
-                    WatermarkGenerator<ParsedRecord> bounded =
+                    WatermarkGenerator<T> bounded =
                             new BoundedOutOfOrdernessWatermarks<>(outOfOrderness);
-                    WatermarkGenerator<ParsedRecord> withIdleness =
+                    WatermarkGenerator<T> withIdleness =
                             idleness.isZero()
                                     ? bounded
                                     : new WatermarksWithIdleness<>(
                                             bounded, idleness, context.getInputActivityClock());
-                    return new SkipDeadLetters(withIdleness);
+                    return new SkipDeadLetters<>(withIdleness);
                 };
-        return strategy.withTimestampAssigner(
-                (r, previous) -> r.event != null ? r.event.eventTime : Long.MIN_VALUE);
+        return strategy.withTimestampAssigner((r, previous) -> eventTimeOf.eventTime(r));
     }
 
     /** For in-memory test inputs and re-keyed streams of events. */
@@ -55,17 +75,17 @@ public final class EventTimeWatermarks {
                 .withTimestampAssigner((e, previous) -> e.eventTime);
     }
 
-    /** Hides dead letters from the wrapped generator. */
-    private static final class SkipDeadLetters implements WatermarkGenerator<ParsedRecord> {
-        private final WatermarkGenerator<ParsedRecord> delegate;
+    /** Hides dead letters (timestamp {@link #DEAD_LETTER}) from the wrapped generator. */
+    private static final class SkipDeadLetters<T> implements WatermarkGenerator<T> {
+        private final WatermarkGenerator<T> delegate;
 
-        SkipDeadLetters(WatermarkGenerator<ParsedRecord> delegate) {
+        SkipDeadLetters(WatermarkGenerator<T> delegate) {
             this.delegate = delegate;
         }
 
         @Override
-        public void onEvent(ParsedRecord record, long timestamp, WatermarkOutput output) {
-            if (record.event != null) delegate.onEvent(record, timestamp, output);
+        public void onEvent(T record, long timestamp, WatermarkOutput output) {
+            if (timestamp != DEAD_LETTER) delegate.onEvent(record, timestamp, output);
         }
 
         @Override

@@ -172,8 +172,10 @@ public final class JoinsJob implements SuiteJob {
         long boundMs = JoinsOptions.joinBoundMs(o);
         AdEventParser parser = parser(o);
         WatermarkStrategy<ParsedJoinRecord> watermarks =
-                JoinWatermarks.forParsedRecords(
-                        o.get(CommonOptions.WATERMARK_DELAY), o.get(CommonOptions.IDLENESS));
+                EventTimeWatermarks.forRecords(
+                        o.get(CommonOptions.WATERMARK_DELAY),
+                        o.get(CommonOptions.IDLENESS),
+                        r -> r.isDeadLetter() ? EventTimeWatermarks.DEAD_LETTER : r.eventTime());
 
         SingleOutputStreamOperator<AdImpression> impressions =
                 env.fromSource(
