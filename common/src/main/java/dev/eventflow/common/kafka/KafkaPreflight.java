@@ -37,27 +37,28 @@ public final class KafkaPreflight {
     private KafkaPreflight() {}
 
     /**
+     * The transaction checks apply when the job writes with Kafka transactions ({@code --delivery
+     * exactly-once}).
+     *
      * @param topics every topic the job reads or writes
-     * @param transactional whether the job writes with Kafka transactions (exactly-once)
      * @throws StartupCheckException saying what is wrong and what to do
      */
-    public static void check(ParsedOptions o, Collection<String> topics, boolean transactional) {
-        check(o, topics, transactional, Map.of());
+    public static void check(ParsedOptions o, Collection<String> topics) {
+        check(o, topics, Map.of());
     }
 
     /**
-     * As {@link #check(ParsedOptions, Collection, boolean)}, with topic configs for the topics
-     * {@code --create-topics} creates, e.g. {@code cleanup.policy=compact} for an upsert topic.
-     * Existing topics are left as they are.
+     * As {@link #check(ParsedOptions, Collection)}, with topic configs for the topics {@code
+     * --create-topics} creates, e.g. {@code cleanup.policy=compact} for an upsert topic. Existing
+     * topics are left as they are.
      *
      * @param createConfigs per topic name, the configs to create it with
      */
     public static void check(
             ParsedOptions o,
             Collection<String> topics,
-            boolean transactional,
             Map<String, Map<String, String>> createConfigs) {
-        validateTransactionTimeoutAgainstCheckpoints(o, transactional);
+        validateTransactionTimeoutAgainstCheckpoints(o);
         Properties props = KafkaSettings.clientProperties(o);
         props.putIfAbsent(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "15000");
         props.putIfAbsent(
@@ -81,7 +82,7 @@ public final class KafkaPreflight {
                                 + servers
                                 + "; create them (deploy/local/kafka-topics --create ...) or pass --create-topics");
             }
-            if (transactional) {
+            if (isTransactional(o)) {
                 validateTransactionTimeoutAgainstBroker(admin, nodes, o);
             }
         }
@@ -90,9 +91,8 @@ public final class KafkaPreflight {
     /**
      * The checks that need no broker: a transaction must outlive the checkpoint that commits it.
      */
-    public static void validateTransactionTimeoutAgainstCheckpoints(
-            ParsedOptions o, boolean transactional) {
-        if (!transactional) return;
+    public static void validateTransactionTimeoutAgainstCheckpoints(ParsedOptions o) {
+        if (!isTransactional(o)) return;
         Duration timeout = o.get(CommonOptions.TRANSACTION_TIMEOUT);
         Duration interval = o.get(CommonOptions.CHECKPOINT_INTERVAL);
         if (timeout.compareTo(interval) <= 0) {
@@ -199,6 +199,11 @@ public final class KafkaPreflight {
                 return; // the check that follows names what is missing
             Thread.sleep(100);
         }
+    }
+
+    /** Whether the job writes with Kafka transactions: {@code --delivery exactly-once}. */
+    private static boolean isTransactional(ParsedOptions o) {
+        return o.get(CommonOptions.DELIVERY) == CommonOptions.Delivery.EXACTLY_ONCE;
     }
 
     private static <T> T get(

@@ -102,7 +102,7 @@ public final class ReconcileJob implements SuiteJob {
     @Override
     public void validate(ParsedOptions o) {
         ReconcileOptions.range(o);
-        KafkaPreflight.validateTransactionTimeoutAgainstCheckpoints(o, isExactlyOnce(o));
+        KafkaPreflight.validateTransactionTimeoutAgainstCheckpoints(o);
     }
 
     /**
@@ -244,10 +244,6 @@ public final class ReconcileJob implements SuiteJob {
                 o.get(CommonOptions.DLQ_TOPIC));
     }
 
-    static boolean isExactlyOnce(ParsedOptions o) {
-        return o.get(CommonOptions.DELIVERY) == CommonOptions.Delivery.EXACTLY_ONCE;
-    }
-
     @Override
     public void run(ParsedOptions o) throws Exception {
         System.out.print(runAndReport(o).text);
@@ -268,7 +264,7 @@ public final class ReconcileJob implements SuiteJob {
 
     /** Runs to the end, then reads this run's report rows back and summarises them. */
     public static Result runAndReport(ParsedOptions o) throws Exception {
-        KafkaPreflight.check(o, topics(o), isExactlyOnce(o));
+        KafkaPreflight.check(o, topics(o));
         ReconcileRange range = ReconcileOptions.range(o);
         String reportTopic = o.get(ReconcileOptions.OUTPUT_TOPIC);
         Map<TopicPartition, Long> before = ReconcileReport.endOffsets(o, reportTopic);

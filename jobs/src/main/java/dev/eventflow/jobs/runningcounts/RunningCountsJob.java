@@ -69,7 +69,7 @@ public final class RunningCountsJob implements SuiteJob {
     @Override
     public void validate(ParsedOptions o) {
         RunningCountsOptions.validate(o);
-        KafkaPreflight.validateTransactionTimeoutAgainstCheckpoints(o, isExactlyOnce(o));
+        KafkaPreflight.validateTransactionTimeoutAgainstCheckpoints(o);
     }
 
     /** The function as configured by the options. */
@@ -140,13 +140,9 @@ public final class RunningCountsJob implements SuiteJob {
         return Map.of(o.get(CommonOptions.OUTPUT_TOPIC), Map.of("cleanup.policy", "compact"));
     }
 
-    static boolean isExactlyOnce(ParsedOptions o) {
-        return o.get(CommonOptions.DELIVERY) == CommonOptions.Delivery.EXACTLY_ONCE;
-    }
-
     @Override
     public void run(ParsedOptions o) throws Exception {
-        KafkaPreflight.check(o, topics(o), isExactlyOnce(o), topicConfigs(o));
+        KafkaPreflight.check(o, topics(o), topicConfigs(o));
         StreamExecutionEnvironment env =
                 JobEnvironment.create(o, NAME, RuntimeExecutionMode.STREAMING);
         buildPipeline(env, o);

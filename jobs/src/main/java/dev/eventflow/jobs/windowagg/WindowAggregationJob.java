@@ -80,7 +80,7 @@ public final class WindowAggregationJob implements SuiteJob {
     @Override
     public void validate(ParsedOptions o) {
         WindowAggregationOptions.windowSpec(o);
-        KafkaPreflight.validateTransactionTimeoutAgainstCheckpoints(o, isExactlyOnce(o));
+        KafkaPreflight.validateTransactionTimeoutAgainstCheckpoints(o);
     }
 
     /**
@@ -177,13 +177,9 @@ public final class WindowAggregationJob implements SuiteJob {
                 o.get(CommonOptions.DLQ_TOPIC));
     }
 
-    static boolean isExactlyOnce(ParsedOptions o) {
-        return o.get(CommonOptions.DELIVERY) == CommonOptions.Delivery.EXACTLY_ONCE;
-    }
-
     @Override
     public void run(ParsedOptions o) throws Exception {
-        KafkaPreflight.check(o, topics(o), isExactlyOnce(o));
+        KafkaPreflight.check(o, topics(o));
         StreamExecutionEnvironment env =
                 JobEnvironment.create(o, NAME, RuntimeExecutionMode.STREAMING);
         buildPipeline(env, o);
