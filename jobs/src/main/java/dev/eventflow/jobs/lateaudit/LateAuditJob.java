@@ -9,7 +9,7 @@ import dev.eventflow.common.flink.UserEventInput;
 import dev.eventflow.common.kafka.KafkaPreflight;
 import dev.eventflow.common.kafka.KafkaSinks;
 import dev.eventflow.jobs.SuiteJob;
-import dev.eventflow.jobs.windowagg.UserIdKey;
+import dev.eventflow.jobs.windowstats.UserIdKey;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

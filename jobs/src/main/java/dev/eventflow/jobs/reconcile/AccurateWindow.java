@@ -1,6 +1,6 @@
 package dev.eventflow.jobs.reconcile;
 
-import dev.eventflow.jobs.windowagg.WindowResult;
+import dev.eventflow.jobs.windowstats.WindowResult;
 
 /**
  * One (user, window) as the accurate path computes it: the row {@code window-aggregation} would

@@ -1,6 +1,6 @@
 package dev.eventflow.jobs.reconcile;
 
-import dev.eventflow.jobs.windowagg.WindowResult;
+import dev.eventflow.jobs.windowstats.WindowResult;
 
 /**
  * The comparison of one (user, window) between the accurate path ({@link #expected}) and the fast

@@ -1,6 +1,6 @@
 package dev.eventflow.jobs.reconcile;
 
-import dev.eventflow.jobs.windowagg.WindowStatsAccumulator;
+import dev.eventflow.jobs.windowstats.WindowStatsAccumulator;
 import java.util.HashSet;
 import java.util.Set;
 

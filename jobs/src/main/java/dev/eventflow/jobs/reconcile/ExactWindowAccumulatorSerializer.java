@@ -1,7 +1,7 @@
 package dev.eventflow.jobs.reconcile;
 
 import dev.eventflow.common.flink.SerializerTypeInfo;
-import dev.eventflow.jobs.windowagg.WindowStatsAccumulatorSerializer;
+import dev.eventflow.jobs.windowstats.WindowStatsAccumulatorSerializer;
 import java.io.IOException;
 import java.util.HashSet;
 import java.util.Set;

@@ -1,7 +1,7 @@
 package dev.eventflow.jobs.reconcile;
 
 import dev.eventflow.common.event.UserEvent;
-import dev.eventflow.jobs.windowagg.WindowStatsAggregate;
+import dev.eventflow.jobs.windowstats.WindowStatsAggregate;
 import java.util.HashSet;
 import org.apache.flink.api.common.functions.AggregateFunction;
 

@@ -1,7 +1,7 @@
 package dev.eventflow.jobs.reconcile;
 
 import dev.eventflow.common.event.DeadLetter;
-import dev.eventflow.jobs.windowagg.WindowResult;
+import dev.eventflow.jobs.windowstats.WindowResult;
 
 /** A record of the fast path's topic: a parsed row, or a dead letter. A Flink POJO. */
 public class FastRecord {

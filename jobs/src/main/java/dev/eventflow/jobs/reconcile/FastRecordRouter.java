@@ -1,7 +1,7 @@
 package dev.eventflow.jobs.reconcile;
 
 import dev.eventflow.common.event.DeadLetterRouter;
-import dev.eventflow.jobs.windowagg.WindowResult;
+import dev.eventflow.jobs.windowstats.WindowResult;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 

@@ -1,7 +1,7 @@
 package dev.eventflow.jobs.reconcile;
 
 import dev.eventflow.common.sketch.HllSketches;
-import dev.eventflow.jobs.windowagg.WindowResult;
+import dev.eventflow.jobs.windowstats.WindowResult;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;

@@ -8,7 +8,7 @@ import dev.eventflow.common.config.ParsedOptions;
 import dev.eventflow.common.event.MalformedEventException;
 import dev.eventflow.common.event.UserEventParser;
 import dev.eventflow.jobs.windowagg.WindowAggregationOptions;
-import dev.eventflow.jobs.windowagg.WindowSpec;
+import dev.eventflow.jobs.windowstats.WindowSpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;

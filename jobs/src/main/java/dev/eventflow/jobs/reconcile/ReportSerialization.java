@@ -2,7 +2,7 @@ package dev.eventflow.jobs.reconcile;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.eventflow.common.event.Json;
-import dev.eventflow.jobs.windowagg.WindowResult;
+import dev.eventflow.jobs.windowstats.WindowResult;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;

@@ -6,6 +6,7 @@ import dev.eventflow.common.config.Option;
 import dev.eventflow.common.config.OptionSet;
 import dev.eventflow.common.config.ParsedOptions;
 import dev.eventflow.common.sketch.HllSketches;
+import dev.eventflow.jobs.windowstats.WindowSpec;
 import java.time.Duration;
 
 /** Options of {@code window-aggregation}: the common ones plus window shape and sketch size. */

@@ -1,5 +1,7 @@
 package dev.eventflow.jobs.windowagg;
 
+import dev.eventflow.jobs.windowstats.WindowResult;
+import dev.eventflow.jobs.windowstats.WindowStatsAccumulator;
 import org.apache.flink.streaming.api.functions.windowing.ProcessWindowFunction;
 import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
 import org.apache.flink.util.Collector;

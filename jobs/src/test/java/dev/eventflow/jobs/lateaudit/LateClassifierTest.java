@@ -6,7 +6,7 @@ import static dev.eventflow.jobs.TestEvents.event;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.eventflow.common.event.UserEvent;
-import dev.eventflow.jobs.windowagg.UserIdKey;
+import dev.eventflow.jobs.windowstats.UserIdKey;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;

@@ -4,7 +4,7 @@ import static dev.eventflow.jobs.TestEvents.MINUTE;
 import static dev.eventflow.jobs.TestEvents.at;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.eventflow.jobs.windowagg.WindowResult;
+import dev.eventflow.jobs.windowstats.WindowResult;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;

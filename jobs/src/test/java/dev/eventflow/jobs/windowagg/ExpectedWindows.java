@@ -1,6 +1,7 @@
 package dev.eventflow.jobs.windowagg;
 
 import dev.eventflow.common.event.UserEvent;
+import dev.eventflow.jobs.windowstats.WindowResult;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;

@@ -6,6 +6,8 @@ import static dev.eventflow.jobs.TestEvents.event;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.eventflow.common.event.UserEvent;
+import dev.eventflow.jobs.windowstats.UserIdKey;
+import dev.eventflow.jobs.windowstats.WindowSpec;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.apache.flink.api.common.typeinfo.Types;

@@ -8,6 +8,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.eventflow.common.event.UserEvent;
+import dev.eventflow.jobs.windowstats.UserIdKey;
+import dev.eventflow.jobs.windowstats.WindowResult;
+import dev.eventflow.jobs.windowstats.WindowSpec;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.TypeInformation;

@@ -15,6 +15,7 @@ import dev.eventflow.common.testing.FlinkTestCluster;
 import dev.eventflow.common.testing.KafkaExtension;
 import dev.eventflow.jobs.Launcher;
 import dev.eventflow.jobs.TestEvents;
+import dev.eventflow.jobs.windowstats.WindowResult;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;

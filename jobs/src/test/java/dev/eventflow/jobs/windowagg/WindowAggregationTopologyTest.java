@@ -8,6 +8,8 @@ import dev.eventflow.common.event.UserEvent;
 import dev.eventflow.common.testing.FlinkTestCluster;
 import dev.eventflow.common.time.EventTimeWatermarks;
 import dev.eventflow.jobs.TestEvents;
+import dev.eventflow.jobs.windowstats.WindowResult;
+import dev.eventflow.jobs.windowstats.WindowSpec;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -7,6 +7,9 @@ import static dev.eventflow.jobs.TestEvents.purchase;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.eventflow.common.event.UserEvent;
+import dev.eventflow.jobs.windowstats.UserIdKey;
+import dev.eventflow.jobs.windowstats.WindowResult;
+import dev.eventflow.jobs.windowstats.WindowSpec;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;

@@ -1,4 +1,4 @@
-package dev.eventflow.jobs.windowagg;
+package dev.eventflow.jobs.windowstats;
 
 import dev.eventflow.common.flink.SerializerTypeInfo;
 import dev.eventflow.common.sketch.HllSketchSerializer;

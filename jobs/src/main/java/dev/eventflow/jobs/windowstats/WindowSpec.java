@@ -1,4 +1,4 @@
-package dev.eventflow.jobs.windowagg;
+package dev.eventflow.jobs.windowstats;
 
 import java.io.Serializable;
 import org.apache.flink.streaming.api.windowing.windows.TimeWindow;

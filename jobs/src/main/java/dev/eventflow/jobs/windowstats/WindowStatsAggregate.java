@@ -1,4 +1,4 @@
-package dev.eventflow.jobs.windowagg;
+package dev.eventflow.jobs.windowstats;
 
 import dev.eventflow.common.event.UserEvent;
 import org.apache.flink.api.common.functions.AggregateFunction;

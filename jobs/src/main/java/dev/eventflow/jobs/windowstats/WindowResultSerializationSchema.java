@@ -1,4 +1,4 @@
-package dev.eventflow.jobs.windowagg;
+package dev.eventflow.jobs.windowstats;
 
 import dev.eventflow.common.event.Json;
 import java.nio.charset.StandardCharsets;

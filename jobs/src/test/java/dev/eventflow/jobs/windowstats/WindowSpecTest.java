@@ -1,4 +1,4 @@
-package dev.eventflow.jobs.windowagg;
+package dev.eventflow.jobs.windowstats;
 
 import static dev.eventflow.jobs.TestEvents.MINUTE;
 import static dev.eventflow.jobs.TestEvents.T0;
