@@ -61,7 +61,7 @@ public final class WindowAggregationJob implements SuiteJob {
         public final DataStream<WindowResult> results;
         public final DataStream<LateEvent> late;
 
-        Outputs(DataStream<WindowResult> results, DataStream<LateEvent> late) {
+        public Outputs(DataStream<WindowResult> results, DataStream<LateEvent> late) {
             this.results = results;
             this.late = late;
         }

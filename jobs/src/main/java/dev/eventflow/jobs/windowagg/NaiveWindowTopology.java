@@ -1,0 +1,66 @@
+package dev.eventflow.jobs.windowagg;
+
+import dev.eventflow.common.event.UserEvent;
+import dev.eventflow.jobs.windowstats.UserIdKey;
+import dev.eventflow.jobs.windowstats.WindowResult;
+import dev.eventflow.jobs.windowstats.WindowSpec;
+import dev.eventflow.jobs.windowstats.WindowStatsAccumulatorSerializer;
+import dev.eventflow.jobs.windowstats.WindowStatsAggregate;
+import java.time.Duration;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamUtils;
+import org.apache.flink.streaming.api.datastream.KeyedStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.windowing.assigners.SlidingEventTimeWindows;
+import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
+import org.apache.flink.streaming.api.windowing.assigners.WindowAssigner;
+import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
+
+/**
+ * The textbook topology for the same windows: Flink's {@link SlidingEventTimeWindows} (or {@link
+ * TumblingEventTimeWindows}) with the incremental {@link WindowStatsAggregate}, so each event
+ * updates one accumulator per window that contains it (five for 5-minute windows sliding by one).
+ *
+ * <p>Not what the job runs: it is the reference that the differential tests hold the production
+ * topology to (identical rows, including partial lateness), and the {@code naive-sliding} variant
+ * of the benchmarks. Same late routing in front, same output streams.
+ */
+public final class NaiveWindowTopology {
+
+    static final String NAIVE_WINDOW_UID = "window-aggregation.naive-window";
+
+    private NaiveWindowTopology() {}
+
+    public static WindowAggregationJob.Outputs defineWorkflow(
+            DataStream<UserEvent> events, WindowSpec spec) {
+        UserIdKey byUser = new UserIdKey();
+        SingleOutputStreamOperator<UserEvent> onTime =
+                events.keyBy(byUser)
+                        .transform(
+                                Operators.ROUTE_LATE_EVENTS.operatorName(),
+                                events.getType(),
+                                new LateEventRouterOperator(spec))
+                        .uid(Operators.ROUTE_LATE_EVENTS.uid());
+        KeyedStream<UserEvent, String> keyed =
+                DataStreamUtils.reinterpretAsKeyedStream(onTime, byUser, Types.STRING);
+        WindowAssigner<Object, TimeWindow> windows =
+                spec.isTumbling()
+                        ? TumblingEventTimeWindows.of(Duration.ofMillis(spec.sizeMs))
+                        : SlidingEventTimeWindows.of(
+                                Duration.ofMillis(spec.sizeMs), Duration.ofMillis(spec.slideMs));
+        SingleOutputStreamOperator<WindowResult> results =
+                keyed.window(windows)
+                        .aggregate(
+                                new WindowStatsAggregate(spec.lgK),
+                                new WindowResultFunction(),
+                                WindowStatsAccumulatorSerializer.TYPE_INFO,
+                                WindowStatsAccumulatorSerializer.TYPE_INFO,
+                                TypeInformation.of(WindowResult.class))
+                        .name("naive sliding window aggregate (reference)")
+                        .uid(NAIVE_WINDOW_UID);
+        return new WindowAggregationJob.Outputs(
+                results, onTime.getSideOutput(LateEventRouter.LATE));
+    }
+}
