@@ -18,6 +18,7 @@ import java.util.function.UnaryOperator;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamUtils;
@@ -126,6 +127,7 @@ public final class WindowAggregationJob implements SuiteJob {
         // parser makes new objects, the routers pass them through, the window operator keeps only
         // slice accumulators and emits a new row per window, and the sinks serialize at once.
         env.getConfig().enableObjectReuse();
+        env.configure(timersOnHeap());
         SingleOutputStreamOperator<UserEvent> events =
                 UserEventInput.read(
                         env,
@@ -156,6 +158,22 @@ public final class WindowAggregationJob implements SuiteJob {
                                 new LateEventSerializationSchema(o.get(CommonOptions.LATE_TOPIC))))
                 .name(Operators.SINK_LATE.operatorName())
                 .uid(Operators.SINK_LATE.uid());
+    }
+
+    /** The RocksDB setting that keeps this job's event-time timers on the heap. */
+    static final String TIMER_SERVICE_FACTORY = "state.backend.rocksdb.timer-service.factory";
+
+    /**
+     * Timers on the heap, also with RocksDB state: the sliced window operator keeps one or two
+     * timers per active user (its next window ends), a few hundred bytes per user, and RocksDB's
+     * timer queue (a seek per refill of its per-key-group cache) costs more than the windows' state
+     * itself. Heap timers are checkpointed with the keyed state like RocksDB's. Jobs with a timer
+     * per record (dedup, the joins) keep the cluster's setting.
+     */
+    static Configuration timersOnHeap() {
+        Configuration conf = new Configuration();
+        conf.setString(TIMER_SERVICE_FACTORY, "HEAP");
+        return conf;
     }
 
     @Override
