@@ -22,7 +22,7 @@ import java.util.stream.Stream;
  * VisibilityLatency}), written to a JSON report ({@link Report}). Started by {@code bench/run}.
  *
  * <pre>
- * PipelineBenchmarks [--quick] [--events N] [--sets K] [--only NAME,NAME] [--latency-seconds S]
+ * PipelineBenchmarks [--quick] [--events N] [--memory-events N] [--sets K] [--only NAME,NAME] [--latency-seconds S]
  *                    [--out bench/results/latest.json] [--work DIR]
  * PipelineBenchmarks --profile NAME --profile-out FILE.jfr [--events N]
  * </pre>
@@ -55,17 +55,23 @@ public final class PipelineBenchmarks {
 
     private static void measure(Settings s) throws Exception {
         log(
-                "eventflow pipeline benchmark (%s): n = %,d events, %d set(s) of runs, %d cores, Java %s",
+                "eventflow pipeline benchmark (%s): n = %,d events (in memory: %,d), %d set(s) of runs,"
+                        + " %d cores, Java %s",
                 s.mode(),
                 s.events,
+                s.memoryEvents,
                 s.sets,
                 Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.version"));
-        Report report = new Report(s.mode(), s.events, s.sets);
+        Report report = new Report(s.mode(), s.events, s.memoryEvents, s.sets);
         MarginalCost inMemory = new MarginalCost(s.sets, null);
+        boolean warm = false;
         for (MemoryHarness.Variant v : MemoryHarness.Variant.values()) {
             if (!s.selected(v.label)) continue;
-            MarginalCost.Result r = inMemory.measure(s.events, n -> MemoryHarness.run(v, n));
+            MarginalCost.Result r =
+                    inMemory.measure(
+                            s.memoryEvents, n -> MemoryHarness.run(v, n), !(s.quick && warm));
+            warm = true;
             report.variant(v.label, "memory", stateBackend(v.label), r);
             logResult(v.label, r);
         }
@@ -79,11 +85,17 @@ public final class PipelineBenchmarks {
                         broker.handle().pid(), broker.bootstrapServers());
                 KafkaHarness kafka = new KafkaHarness(broker, s.work.resolve("checkpoints"));
                 MarginalCost withBroker = new MarginalCost(s.sets, broker.handle());
+                warm = false;
                 for (KafkaHarness.Variant v : KafkaHarness.Variant.values()) {
                     if (!s.selected(v.label)) continue;
-                    kafka.prepare(s.events, 2 * s.events);
+                    kafka.prepare(MarginalCost.warmUpEvents(s.events), s.events, 2 * s.events);
                     kafka.createOutputTopics(v);
-                    MarginalCost.Result r = withBroker.measure(s.events, n -> kafka.run(v, n));
+                    MarginalCost.Result r =
+                            withBroker.measure(
+                                    s.events,
+                                    n -> kafka.run(v, n),
+                                    !(s.quick && warm) || v.ownWarmUp);
+                    warm = true;
                     report.variant(v.label, "kafka", stateBackend(v.label), r);
                     logResult(v.label, r);
                 }
@@ -114,8 +126,8 @@ public final class PipelineBenchmarks {
         String name = s.profileVariant;
         for (MemoryHarness.Variant v : MemoryHarness.Variant.values()) {
             if (v.label.equals(name)) {
-                MemoryHarness.run(v, s.events);
-                Profiler.record(s.profileOut, () -> MemoryHarness.run(v, 2 * s.events));
+                MemoryHarness.run(v, s.memoryEvents);
+                Profiler.record(s.profileOut, () -> MemoryHarness.run(v, 2 * s.memoryEvents));
                 return;
             }
         }
@@ -145,7 +157,7 @@ public final class PipelineBenchmarks {
                 label,
                 r.nanosPerEvent() / 1000,
                 1e9 / r.nanosPerEvent(),
-                r.brokerNanosPerEvent() < 0
+                Double.isNaN(r.brokerNanosPerEvent())
                         ? ""
                         : String.format(
                                 Locale.ROOT,
@@ -159,16 +171,23 @@ public final class PipelineBenchmarks {
     }
 
     /**
-     * The RocksDB pair on the in-memory harness (the like-for-like partners for "production-rocksdb
-     * vs naive-sliding") costs about a minute and a half on 2 cores: only the full run has it.
+     * Variants only the full run measures: the RocksDB pair on the in-memory harness (the
+     * like-for-like partners for "production-rocksdb vs naive-sliding", about a minute and a half
+     * on 2 cores) and the other jobs' topologies.
      */
     static final List<String> FULL_RUN_ONLY =
-            List.of("naive-sliding-rocksdb-memory", "production-rocksdb-memory");
+            List.of(
+                    "naive-sliding-rocksdb-memory",
+                    "production-rocksdb-memory",
+                    "dedup-heap-memory",
+                    "running-counts-heap-memory",
+                    "late-audit-heap-memory");
 
     /** Command-line settings. */
     static final class Settings {
         boolean quick;
         long events = -1;
+        long memoryEvents = -1;
         int sets = -1;
         int latencySeconds = -1;
         List<String> only = new ArrayList<>();
@@ -183,6 +202,7 @@ public final class PipelineBenchmarks {
                 switch (args[i]) {
                     case "--quick" -> s.quick = true;
                     case "--events" -> s.events = Long.parseLong(args[++i]);
+                    case "--memory-events" -> s.memoryEvents = Long.parseLong(args[++i]);
                     case "--sets" -> s.sets = Integer.parseInt(args[++i]);
                     case "--latency-seconds" -> s.latencySeconds = Integer.parseInt(args[++i]);
                     case "--only" -> s.only.addAll(Arrays.asList(args[++i].split(",")));
@@ -199,9 +219,12 @@ public final class PipelineBenchmarks {
                 }
             }
             if (s.events < 0) s.events = s.quick ? 100_000 : 300_000;
+            // in-memory runs are cheap and short: more events lift their difference above the
+            // run-to-run noise of a MiniCluster's start-up
+            if (s.memoryEvents < 0) s.memoryEvents = Math.max(s.events, 200_000);
             if (s.sets < 0) s.sets = s.quick ? 1 : 2;
             if (s.latencySeconds < 0) {
-                s.latencySeconds = !s.only.isEmpty() ? 0 : s.quick ? 40 : 120;
+                s.latencySeconds = !s.only.isEmpty() ? 0 : s.quick ? 20 : 120;
             }
             return s;
         }

@@ -8,7 +8,7 @@ import java.util.function.ToLongFunction;
  * CPU-seconds, more than the events themselves at small n) is the same in both runs and cancels
  * out, as do the job's fixed costs (the last checkpoint, the final Kafka commit).
  *
- * <p>One warm-up run of n events comes first (class loading, most of the JIT). The JIT keeps
+ * <p>One warm-up run of n/2 events comes first (class loading, most of the JIT). The JIT keeps
  * compiling for many more runs, though: its compiler threads' CPU is taken out of the figure
  * ({@link CpuClock#jitCompilerThreads}) and reported beside it. What drift is left is handled by
  * measuring in balanced sets {@code n, 2n, 2n, n}, whose estimate {@code ((2n - n) + (2n - n)) / 2}
@@ -25,13 +25,13 @@ public final class MarginalCost {
 
     /**
      * The CPU of one run: this JVM's without its JIT compiler threads, this JVM's in total, and the
-     * Kafka broker's (-1 without a broker).
+     * Kafka broker's (0 without a broker).
      */
     record RunCpu(long benchmarkNanos, long withJitNanos, long brokerNanos) {}
 
     /**
      * The result of a measurement: nanoseconds per event of this JVM without the JIT compiler
-     * threads (the reported figure), of this JVM in total, and of the broker (-1 without one).
+     * threads (the reported figure), of this JVM in total, and of the broker (NaN without one).
      */
     public record Result(
             long events,
@@ -52,8 +52,13 @@ public final class MarginalCost {
         this.broker = broker;
     }
 
-    public Result measure(long n, Run run) throws Exception {
-        time(run, n); // warm-up
+    /**
+     * @param warmUp whether to start with a warm-up run; the quick mode skips it for variants that
+     *     follow another one on the same harness (most classes are loaded by then, and the JIT's
+     *     CPU is not counted anyway)
+     */
+    public Result measure(long n, Run run, boolean warmUp) throws Exception {
+        if (warmUp) time(run, warmUpEvents(n));
         Result best = null;
         for (int s = 0; s < sets; s++) {
             RunCpu a1 = time(run, n);
@@ -65,12 +70,17 @@ public final class MarginalCost {
                             n,
                             perEvent(n, a1, b1, b2, a2, RunCpu::benchmarkNanos),
                             perEvent(n, a1, b1, b2, a2, RunCpu::withJitNanos),
-                            a1.brokerNanos() < 0
-                                    ? -1
+                            broker == null
+                                    ? Double.NaN
                                     : perEvent(n, a1, b1, b2, a2, RunCpu::brokerNanos));
             if (best == null || r.nanosPerEvent() < best.nanosPerEvent()) best = r;
         }
         return best;
+    }
+
+    /** The warm-up run's size: half a measured run is enough to load and compile the classes. */
+    public static long warmUpEvents(long n) {
+        return n / 2;
     }
 
     /** {@code ((b1 - a1) + (b2 - a2)) / 2 / n} of one CPU figure of the runs. */
@@ -87,26 +97,22 @@ public final class MarginalCost {
     private RunCpu time(Run run, long events) throws Exception {
         settle();
         long cpu0 = CpuClock.benchmarkProcess();
-        long broker0 = broker == null ? -1 : CpuClock.of(broker);
+        long broker0 = broker == null ? 0 : CpuClock.of(broker);
         long jit0 = CpuClock.jitCompilerThreads();
         long wall0 = System.nanoTime();
         run.execute(events);
         long wall = System.nanoTime() - wall0;
         long jit = CpuClock.jitCompilerThreads() - jit0;
         long cpu1 = CpuClock.benchmarkProcess();
-        long broker1 = broker == null ? -1 : CpuClock.of(broker);
-        RunCpu cpu =
-                new RunCpu(
-                        cpu1 - cpu0 - jit,
-                        cpu1 - cpu0,
-                        broker0 < 0 || broker1 < 0 ? -1 : broker1 - broker0);
+        long broker1 = broker == null ? 0 : CpuClock.of(broker);
+        RunCpu cpu = new RunCpu(cpu1 - cpu0 - jit, cpu1 - cpu0, broker1 - broker0);
         System.out.printf(
                 "[bench]   run of %,d events: %.1f s, %.2f CPU-s + JIT %.2f CPU-s%s%n",
                 events,
                 wall / 1e9,
                 cpu.benchmarkNanos() / 1e9,
                 jit / 1e9,
-                cpu.brokerNanos() < 0
+                broker == null
                         ? ""
                         : String.format(" (broker %.2f CPU-s)", cpu.brokerNanos() / 1e9));
         return cpu;
@@ -119,6 +125,6 @@ public final class MarginalCost {
      */
     private static void settle() throws InterruptedException {
         System.gc();
-        Thread.sleep(1_000);
+        Thread.sleep(300);
     }
 }

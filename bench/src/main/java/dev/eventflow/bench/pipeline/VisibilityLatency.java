@@ -143,7 +143,7 @@ public final class VisibilityLatency {
             consumer.assign(parts);
             consumer.seekToBeginning(parts);
             // after the producer stops, wait for the last windows' commit (one more checkpoint)
-            long readEnd = produceEnd + TimeUnit.SECONDS.toNanos(15);
+            long readEnd = produceEnd + TimeUnit.SECONDS.toNanos(12);
             while (System.nanoTime() < readEnd) {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(50))) {
                     long now = System.nanoTime();

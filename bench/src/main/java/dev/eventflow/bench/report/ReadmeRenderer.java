@@ -79,7 +79,7 @@ public final class ReadmeRenderer {
                 String.format(
                         Locale.ROOT,
                         "Last run (`%s` mode, %s): %d cores, Java %s (%s), %s, JVM heap %,d MB; n = %,d"
-                                + " events per run, %d set(s) of runs per variant. Raw figures:"
+                                + " events per run (%,d in memory), %d set(s) of runs per variant. Raw figures:"
                                 + " `bench/results/latest.json`.%n%n",
                         method.path("mode").asText(),
                         machine.path("date").asText(),
@@ -89,6 +89,7 @@ public final class ReadmeRenderer {
                         machine.path("os").asText(),
                         machine.path("max_heap_mb").asLong(),
                         method.path("events_per_run_n").asLong(),
+                        method.path("events_per_run_n_in_memory").asLong(),
                         method.path("sets").asInt()));
         md.append(
                 "| variant | harness | state | CPU per event | events/s per core | cost vs floor |"
@@ -114,7 +115,7 @@ public final class ReadmeRenderer {
                                     variants,
                                     name,
                                     harness.equals("kafka") ? "floor-kafka" : "floor-memory"),
-                            name.startsWith("naive")
+                            !name.startsWith("production")
                                     ? ""
                                     : ratio(
                                             variants,
@@ -122,9 +123,7 @@ public final class ReadmeRenderer {
                                             state.equals("rocksdb")
                                                     ? "naive-sliding-rocksdb-memory"
                                                     : "naive-sliding"),
-                            name.startsWith("floor") || name.equals("sql-hop")
-                                    ? ""
-                                    : ratio(variants, name, "sql-hop"),
+                            !name.startsWith("production") ? "" : ratio(variants, name, "sql-hop"),
                             v.has("broker_us_per_event")
                                     ? String.format(
                                             Locale.ROOT,
@@ -223,8 +222,11 @@ public final class ReadmeRenderer {
             `OperatingSystemMXBean.getProcessCpuTime`, compiler-thread CPU from `/proc/self/task`
             (the JVM runs with `-XX:-UseDynamicNumberOfCompilerThreads` so that no compiler thread
             exits with its CPU). Runs are taken in balanced sets n, 2n, 2n, n, whose average
-            difference cancels a drift that is linear over the set, after one warm-up run; of two sets
-            (full mode) the smaller estimate is kept (interference only ever adds). The Kafka broker (a
+            difference cancels a drift that is linear over the set, after a warm-up run of n/2 events
+            (quick mode: only before the first variant of each harness, and before `sql-hop`, whose
+            planner and generated code nothing else warms); of two sets (full mode) the
+            smaller estimate is kept (interference only ever adds). In-memory runs use at least
+            200,000 events (they are short, and their start-up jitter would otherwise dominate). The Kafka broker (a
             real single-node KRaft broker,
             `common`'s `EmbeddedKafkaCluster`) runs in a JVM of its own started by the benchmark, so
             its CPU is not in the figure; it is read from the OS for the same runs and shown as "broker
@@ -237,7 +239,12 @@ public final class ReadmeRenderer {
               source, parsed by `UserEventParser` and watermarked as in production (10-minute delay,
               dead letters split off), then the topology (`NaiveWindowTopology.defineWorkflow` or
               `WindowAggregationJob.defineWorkflow`, 5-minute windows sliding by 1, HLL lgK 12) into
-              discarding sinks; no checkpoints. These compare topologies like for like.
+              discarding sinks; no checkpoints. These compare topologies like for like. The full run
+              adds the other jobs' topologies on the same harness, each built by its own
+              `defineWorkflow`: `dedup` (10-minute horizon; every event_id is new in this data, so
+              every event is kept for the horizon, its worst case for state), `running-counts`
+              (event-time timeout 30 minutes) and `late-audit` (5m/30m tiers, 1-minute windows, 5%
+              samples, on its 30-minute watermark).
             - Kafka to Kafka (`floor-kafka`, `production-heap`, `production-rocksdb`, `sql-hop`): the
               records are pre-produced to 2-partition topics (one per run size, keyed by user), and each
               run is what a user runs: `WindowAggregationJob.buildPipeline` with the job's own

@@ -26,7 +26,7 @@ public final class Report {
     private final ObjectNode root = JsonNodeFactory.instance.objectNode();
     private final ObjectNode variants;
 
-    public Report(String mode, long events, int sets) {
+    public Report(String mode, long events, long memoryEvents, int sets) {
         ObjectNode machine = root.putObject("machine");
         machine.put("cores", Runtime.getRuntime().availableProcessors());
         machine.put("java_version", System.getProperty("java.version"));
@@ -43,13 +43,16 @@ public final class Report {
         ObjectNode method = root.putObject("method");
         method.put("mode", mode);
         method.put("events_per_run_n", events);
+        method.put("events_per_run_n_in_memory", memoryEvents);
         method.put("sets", sets);
         method.put(
                 "cost",
                 "marginal CPU per event of the benchmark JVM (all threads: Flink, Kafka clients,"
                         + " GC) without its JIT compiler threads (us_per_event_with_jit includes"
                         + " them): (CPU of a run over 2n events - CPU of a run over n) / n, after a"
-                        + " warm-up run, from balanced sets of runs n, 2n, 2n, n (the smaller"
+                        + " warm-up run (quick mode: only before the first variant of each harness and"
+                        + " before sql-hop),"
+                        + " from balanced sets of runs n, 2n, 2n, n (the smaller"
                         + " estimate of the sets); the Kafka broker runs in its own JVM and its CPU"
                         + " is reported apart as broker_us_per_event");
         method.put(
@@ -74,7 +77,7 @@ public final class Report {
         v.put("harness", harness);
         v.put("state_backend", stateBackend);
         v.put("us_per_event_with_jit", round(r.withJitNanosPerEvent() / 1000.0, 3));
-        if (r.brokerNanosPerEvent() >= 0) {
+        if (!Double.isNaN(r.brokerNanosPerEvent())) {
             v.put("broker_us_per_event", round(r.brokerNanosPerEvent() / 1000.0, 3));
         }
     }
