@@ -8,7 +8,7 @@ import java.util.function.ToLongFunction;
  * CPU-seconds, more than the events themselves at small n) is the same in both runs and cancels
  * out, as do the job's fixed costs (the last checkpoint, the final Kafka commit).
  *
- * <p>One warm-up run of n/2 events comes first (class loading, most of the JIT). The JIT keeps
+ * <p>One warm-up run of n events comes first (class loading, most of the JIT). The JIT keeps
  * compiling for many more runs, though: its compiler threads' CPU is taken out of the figure
  * ({@link CpuClock#jitCompilerThreads}) and reported beside it. What drift is left is handled by
  * measuring in balanced sets {@code n, 2n, 2n, n}, whose estimate {@code ((2n - n) + (2n - n)) / 2}
@@ -78,9 +78,12 @@ public final class MarginalCost {
         return best;
     }
 
-    /** The warm-up run's size: half a measured run is enough to load and compile the classes. */
+    /**
+     * The warm-up run's size: a full n, since the task threads themselves run slower, interpreted
+     * or C1-compiled code until C2 is done, which the JIT subtraction does not cover.
+     */
     public static long warmUpEvents(long n) {
-        return n / 2;
+        return n;
     }
 
     /** {@code ((b1 - a1) + (b2 - a2)) / 2 / n} of one CPU figure of the runs. */

@@ -181,6 +181,35 @@ public final class ReadmeRenderer {
                                 v.path("compares").asText()));
             }
             md.append('\n');
+            StringBuilder missed = new StringBuilder();
+            targets.fields()
+                    .forEachRemaining(
+                            e -> {
+                                if (!e.getValue().path("met").asBoolean()) {
+                                    missed.append(missed.length() == 0 ? "" : "; ")
+                                            .append(e.getKey());
+                                }
+                            });
+            for (Targets.Target expected : Targets.ALL) {
+                if (!targets.has(expected.name())) {
+                    md.append(
+                            String.format(
+                                    Locale.ROOT,
+                                    "Not measured in this run (its variants run in the full mode"
+                                            + " only): %s, which compares %s with %s.%n%n",
+                                    expected.name(),
+                                    expected.denominator(),
+                                    expected.numerator()));
+                }
+            }
+            if (missed.length() > 0) {
+                md.append("Not met in this run: ")
+                        .append(missed)
+                        .append(
+                                ". Where production-rocksdb's time goes:"
+                                        + " `bench/results/profile-production-rocksdb.txt`"
+                                        + " (`bench/run --profile production-rocksdb`).\n\n");
+            }
         }
         md.append(METHOD);
         return md.toString();
@@ -211,28 +240,31 @@ public final class ReadmeRenderer {
 
     static final String METHOD =
             """
-            How it is measured. Each row is marginal CPU per event: the CPU time of a bounded run over
-            2n events minus that of a run over n events, divided by n, so start-up and teardown of the
-            MiniCluster and the job's fixed costs (its last checkpoint, the final Kafka commit) cancel
-            out. The CPU counted is the benchmark JVM's, all threads (sources, operators, sinks, the
-            Kafka clients inside them, checkpointing, GC), minus its JIT compiler threads: Flink's code
-            base is large enough that C2 keeps compiling for many runs after the warm-up run, a few
-            CPU-seconds that drift from run to run and that a long-running job does not pay per event
-            (the JSON's `us_per_event_with_jit` keeps them). Process CPU comes from
-            `OperatingSystemMXBean.getProcessCpuTime`, compiler-thread CPU from `/proc/self/task`
-            (the JVM runs with `-XX:-UseDynamicNumberOfCompilerThreads` so that no compiler thread
-            exits with its CPU). Runs are taken in balanced sets n, 2n, 2n, n, whose average
-            difference cancels a drift that is linear over the set, after a warm-up run of n/2 events
-            (quick mode: only before the first variant of each harness, and before `sql-hop`, whose
-            planner and generated code nothing else warms); of two sets (full mode) the
-            smaller estimate is kept (interference only ever adds). In-memory runs use at least
-            200,000 events (they are short, and their start-up jitter would otherwise dominate). The Kafka broker (a
-            real single-node KRaft broker,
-            `common`'s `EmbeddedKafkaCluster`) runs in a JVM of its own started by the benchmark, so
-            its CPU is not in the figure; it is read from the OS for the same runs and shown as "broker
-            CPU per event". Every variant sees the same seeded stream (seed 99, 5,000 users with a
-            skewed activity, 20 ms of event time per event, up to 1 minute of disorder, 1% of events 15
-            minutes late, 0.4% malformed, both time formats).
+            How it is measured. Each row is marginal CPU per event: the CPU time of a bounded
+            run over 2n events minus that of a run over n events, divided by n, so start-up and
+            teardown of the MiniCluster and the job's fixed costs (its last checkpoint, the
+            final Kafka commit) cancel out. The CPU counted is the benchmark JVM's, all threads
+            (sources, operators, sinks, the Kafka clients inside them, checkpointing, GC), minus
+            its JIT compiler threads: Flink's code base is large enough that C2 keeps compiling
+            for many runs after the warm-up run, a few CPU-seconds that drift from run to run
+            and that a long-running job does not pay per event (the JSON's
+            `us_per_event_with_jit` keeps them). Process CPU comes from
+            `OperatingSystemMXBean.getProcessCpuTime`, compiler-thread CPU from
+            `/proc/self/task` (the JVM runs with `-XX:-UseDynamicNumberOfCompilerThreads` so
+            that no compiler thread exits with its CPU, and with the serial collector, whose CPU
+            is counted but which does not spin waiting for busy cores as parallel GC threads do
+            on a shared machine). Runs are taken in balanced sets n, 2n, 2n, n, whose average
+            difference cancels a drift that is linear over the set, after a warm-up run of n
+            events (quick mode: only before the first variant of each harness, and before
+            `sql-hop`, whose planner and generated code nothing else warms); of two sets (full
+            mode) the smaller estimate is kept (interference only ever adds). In-memory runs use
+            at least 200,000 events (they are short, and their start-up jitter would otherwise
+            dominate). The Kafka broker (a real single-node KRaft broker, `common`'s
+            `EmbeddedKafkaCluster`) runs in a JVM of its own started by the benchmark, so its
+            CPU is not in the figure; it is read from the OS for the same runs and shown as
+            "broker CPU per event". Every variant sees the same seeded stream (seed 99, 5,000
+            users with a skewed activity, 20 ms of event time per event, up to 1 minute of
+            disorder, 1% of events 15 minutes late, 0.4% malformed, both time formats).
 
             - In memory (`floor-memory`, `naive-sliding`, `naive-sliding-rocksdb-memory`,
               `production-*-memory`): a MiniCluster at parallelism 1, the seeded generator inside the
@@ -264,12 +296,15 @@ public final class ReadmeRenderer {
               on each partition, and a `read_committed` consumer of the output topic records, for every
               window row, when it became visible minus the later of those times. Rows become visible
               when the checkpoint after their emission completes and the sink commits, so the figure is
-              dominated by the checkpoint interval. The first quarter of the run is warm-up.
+              dominated by the checkpoint interval. The first quarter of the run is warm-up. If the
+              job cannot keep up with 20,000 events/s on the machine (its CPU per event times the
+              rate exceeds the cores it gets), the backlog adds to every row's latency.
             - Micro-benchmarks (`bench/run --jmh`, JMH, `dev.eventflow.bench.jmh`): the parser against
               two same-process baselines (reading the bytes only; a Jackson tree model with java.time),
               `WindowStatsAggregate` add and merge, HLL union through `HllSketches`, the accumulator
               serializer round trip, and `WindowResultSerializationSchema.toJson`, each beside a
-              baseline where one makes sense. Their output stays on the console (JMH's own format).
+              baseline where one makes sense. Their output stays on the console (JMH's own format);
+              JMH measures wall time per operation, so run them on an otherwise idle machine.
             - Profile: `bench/run --profile VARIANT` records one 2n-event run after a warm-up run with
               Java Flight Recorder (in process, so only the measured run) and writes the top methods,
               self and total, to `bench/results/profile-VARIANT.txt`.
