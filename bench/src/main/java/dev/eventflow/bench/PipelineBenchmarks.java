@@ -7,6 +7,7 @@ import dev.eventflow.bench.pipeline.MemoryHarness;
 import dev.eventflow.bench.pipeline.VisibilityLatency;
 import dev.eventflow.bench.profile.Profiler;
 import dev.eventflow.bench.report.Report;
+import dev.eventflow.common.config.Durations;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,17 +23,27 @@ import java.util.stream.Stream;
  * VisibilityLatency}), written to a JSON report ({@link Report}). Started by {@code bench/run}.
  *
  * <pre>
- * PipelineBenchmarks [--quick] [--events N] [--memory-events N] [--sets K] [--only NAME,NAME] [--latency-seconds S]
+ * PipelineBenchmarks [--quick] [--events N] [--memory-events N] [--sets K]
+ *                    [--only NAME,NAME] [--latency-seconds S]
  *                    [--out bench/results/latest.json] [--work DIR]
  * PipelineBenchmarks --profile NAME --profile-out FILE.jfr [--events N]
  * </pre>
  *
  * <p>Variants: {@code floor-memory}, {@code naive-sliding}, {@code naive-sliding-rocksdb-memory},
- * {@code production-heap-memory}, {@code production-rocksdb-memory} (in-memory harness, {@link
+ * {@code production-heap-memory}, {@code production-rocksdb-memory}, {@code dedup-heap-memory},
+ * {@code running-counts-heap-memory}, {@code late-audit-heap-memory} (in-memory harness, {@link
  * MemoryHarness}); {@code floor-kafka}, {@code production-heap}, {@code production-rocksdb}, {@code
- * sql-hop} (Kafka to Kafka, {@link KafkaHarness}, the broker in a JVM of its own).
+ * sql-hop} (Kafka to Kafka, {@link KafkaHarness}, the broker in a JVM of its own). The quick mode
+ * leaves out the variants in {@link #FULL_RUN_ONLY}.
  */
 public final class PipelineBenchmarks {
+
+    /** The paced producer's rate in the latency measurement. */
+    static final int LATENCY_EVENTS_PER_SECOND = 20_000;
+
+    /** The jobs' checkpoint interval in the Kafka harness and the latency run. */
+    static final long CHECKPOINT_INTERVAL_MS =
+            Durations.parse(KafkaHarness.CHECKPOINT_INTERVAL).toMillis();
 
     private PipelineBenchmarks() {}
 
@@ -103,18 +114,23 @@ public final class PipelineBenchmarks {
                     VisibilityLatency.Result l =
                             new VisibilityLatency(broker, s.work.resolve("checkpoints"))
                                     .measure(
-                                            20_000,
+                                            LATENCY_EVENTS_PER_SECOND,
                                             Duration.ofSeconds(s.latencySeconds),
                                             Duration.ofSeconds(Math.max(5, s.latencySeconds / 4)));
-                    report.latency(l, 10_000);
+                    report.latency(l, CHECKPOINT_INTERVAL_MS);
                     log(
-                            "latency (production-rocksdb, 20,000 events/s, read_committed): p50 %.0f ms,"
+                            "latency (production-rocksdb, %,d events/s, read_committed): p50 %.0f ms,"
                                     + " p99 %.0f ms, max %.0f ms over %,d rows of %,d window ends",
-                            l.p50Ms(), l.p99Ms(), l.maxMs(), l.rows(), l.windowEnds());
+                            LATENCY_EVENTS_PER_SECOND,
+                            l.p50Ms(),
+                            l.p99Ms(),
+                            l.maxMs(),
+                            l.rows(),
+                            l.windowEnds());
                 }
             }
         }
-        report.write(s.out, 10_000);
+        report.write(s.out, CHECKPOINT_INTERVAL_MS);
         log("wrote %s", s.out);
     }
 
