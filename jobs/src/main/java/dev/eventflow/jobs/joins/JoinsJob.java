@@ -8,19 +8,15 @@ import dev.eventflow.common.event.DeadLetter;
 import dev.eventflow.common.event.DeadLetterRouter;
 import dev.eventflow.common.event.DeadLetterSerializationSchema;
 import dev.eventflow.common.event.UserEvent;
-import dev.eventflow.common.flink.JobEnvironment;
-import dev.eventflow.common.kafka.KafkaPreflight;
 import dev.eventflow.common.kafka.KafkaSinks;
 import dev.eventflow.common.kafka.KafkaSources;
 import dev.eventflow.common.time.EventTimeWatermarks;
 import dev.eventflow.jobs.SuiteJob;
 import java.time.Duration;
 import java.util.List;
-import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.source.Source;
-import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
@@ -49,7 +45,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * dead-letter split -> late-row routing (each side against its own watermark) -> keyBy
  * impression_id -> join -> two-phase-commit Kafka sinks (joined rows, late rows, dead letters).
  */
-public final class JoinsJob implements SuiteJob {
+public final class JoinsJob extends SuiteJob {
 
     public static final String NAME = "joins";
 
@@ -64,15 +60,12 @@ public final class JoinsJob implements SuiteJob {
         }
     }
 
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public String summary() {
-        return "ad impressions x clicks: interval, left/full outer interval joins with bounded state; "
-                + "user events enriched from a compacted profiles topic (Spark: stream-stream and stream-static joins)";
+    public JoinsJob() {
+        super(
+                NAME,
+                "ad impressions x clicks: interval, left/full outer interval joins with bounded"
+                        + " state; user events enriched from a compacted profiles topic (Spark:"
+                        + " stream-stream and stream-static joins)");
     }
 
     @Override
@@ -81,9 +74,8 @@ public final class JoinsJob implements SuiteJob {
     }
 
     @Override
-    public void validate(ParsedOptions o) {
+    protected void validateJobOptions(ParsedOptions o) {
         if (o.get(JoinsOptions.MODE).isStreamStream()) JoinsOptions.joinBoundMs(o);
-        KafkaPreflight.validateTransactionTimeoutAgainstCheckpoints(o);
     }
 
     /**
@@ -314,7 +306,8 @@ public final class JoinsJob implements SuiteJob {
     }
 
     /** Every topic the job touches in its mode, for start-up checks and topic creation. */
-    public static List<String> topics(ParsedOptions o) {
+    @Override
+    protected List<String> topics(ParsedOptions o) {
         if (o.get(JoinsOptions.MODE) == JoinMode.ENRICH) {
             return List.of(
                     o.get(CommonOptions.INPUT_TOPIC),
@@ -331,16 +324,15 @@ public final class JoinsJob implements SuiteJob {
     }
 
     @Override
-    public void run(ParsedOptions o) throws Exception {
-        KafkaPreflight.check(o, topics(o));
-        StreamExecutionEnvironment env =
-                JobEnvironment.create(o, NAME, RuntimeExecutionMode.STREAMING);
-        buildPipeline(env, o);
+    protected String runName(ParsedOptions o) {
+        return NAME + " " + Option.spell(o.get(JoinsOptions.MODE));
+    }
+
+    @Override
+    protected String banner(ParsedOptions o) {
         JoinMode mode = o.get(JoinsOptions.MODE);
-        System.out.printf(
-                "%s --mode %s: %s -> %s (%sdead letters: %s) on %s%n",
-                NAME,
-                Option.spell(mode),
+        return String.format(
+                "%s -> %s (%sdead letters: %s) on %s",
                 mode == JoinMode.ENRICH
                         ? o.get(CommonOptions.INPUT_TOPIC)
                                 + " x "
@@ -354,11 +346,5 @@ public final class JoinsJob implements SuiteJob {
                 mode == JoinMode.ENRICH ? "" : "late: " + o.get(CommonOptions.LATE_TOPIC) + ", ",
                 o.get(CommonOptions.DLQ_TOPIC),
                 o.get(CommonOptions.BOOTSTRAP_SERVERS));
-        if (JobEnvironment.isStandalone()) {
-            System.out.println(
-                    "local Flink web UI: http://localhost:"
-                            + env.getConfiguration().get(RestOptions.PORT));
-        }
-        env.execute(NAME + " " + Option.spell(mode));
     }
 }

@@ -4,9 +4,7 @@ import dev.eventflow.common.config.CommonOptions;
 import dev.eventflow.common.config.OptionSet;
 import dev.eventflow.common.config.ParsedOptions;
 import dev.eventflow.common.event.UserEvent;
-import dev.eventflow.common.flink.JobEnvironment;
 import dev.eventflow.common.flink.UserEventInput;
-import dev.eventflow.common.kafka.KafkaPreflight;
 import dev.eventflow.common.kafka.KafkaSinks;
 import dev.eventflow.jobs.SuiteJob;
 import dev.eventflow.jobs.windowstats.UserIdKey;
@@ -14,10 +12,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
-import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.java.functions.KeySelector;
-import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -46,7 +42,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * split -> keyBy(user_id) -> {@link LateClassifier} (tier, audit window, sample side output,
  * metrics) -> keyBy(audit window) -> {@link AuditAggregator} -> exactly-once Kafka sinks.
  */
-public final class LateAuditJob implements SuiteJob {
+public final class LateAuditJob extends SuiteJob {
 
     public static final String NAME = "late-audit";
 
@@ -61,15 +57,12 @@ public final class LateAuditJob implements SuiteJob {
         }
     }
 
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public String summary() {
-        return "late-event audit: on-time / late / lost against two watermark tiers, per-window late SLIs, "
-                + "deterministic late samples (Spark: dual withWatermark tiers + foreachBatch logging)";
+    public LateAuditJob() {
+        super(
+                NAME,
+                "late-event audit: on-time / late / lost against two watermark tiers, per-window"
+                        + " late SLIs, deterministic late samples (Spark: dual withWatermark tiers +"
+                        + " foreachBatch logging)");
     }
 
     @Override
@@ -78,9 +71,8 @@ public final class LateAuditJob implements SuiteJob {
     }
 
     @Override
-    public void validate(ParsedOptions o) {
+    protected void validateJobOptions(ParsedOptions o) {
         LateAuditOptions.auditSpec(o);
-        KafkaPreflight.validateTransactionTimeoutAgainstCheckpoints(o);
     }
 
     /**
@@ -155,8 +147,8 @@ public final class LateAuditJob implements SuiteJob {
         }
     }
 
-    /** Every topic the job touches, for start-up checks and topic creation. */
-    public static List<String> topics(ParsedOptions o) {
+    @Override
+    protected List<String> topics(ParsedOptions o) {
         List<String> topics = new ArrayList<>();
         topics.add(o.get(CommonOptions.INPUT_TOPIC));
         topics.add(o.get(LateAuditOptions.OUTPUT_TOPIC));
@@ -168,15 +160,9 @@ public final class LateAuditJob implements SuiteJob {
     }
 
     @Override
-    public void run(ParsedOptions o) throws Exception {
-        KafkaPreflight.check(o, topics(o));
-        StreamExecutionEnvironment env =
-                JobEnvironment.create(o, NAME, RuntimeExecutionMode.STREAMING);
-        buildPipeline(env, o);
-        AuditSpec spec = LateAuditOptions.auditSpec(o);
-        System.out.printf(
-                "%s: %s -> %s (tiers: main %s, audit %s; windows %s; samples: %s; dead letters: %s) on %s%n",
-                NAME,
+    protected String banner(ParsedOptions o) {
+        return String.format(
+                "%s -> %s (tiers: main %s, audit %s; windows %s; samples: %s; dead letters: %s) on %s",
                 o.get(CommonOptions.INPUT_TOPIC),
                 o.get(LateAuditOptions.OUTPUT_TOPIC),
                 o.get(LateAuditOptions.MAIN_DELAY),
@@ -189,12 +175,6 @@ public final class LateAuditJob implements SuiteJob {
                                 + o.get(LateAuditOptions.SAMPLE_RATE),
                 o.get(CommonOptions.DLQ_TOPIC),
                 o.get(CommonOptions.BOOTSTRAP_SERVERS));
-        if (JobEnvironment.isStandalone()) {
-            System.out.println(
-                    "local Flink web UI: http://localhost:"
-                            + env.getConfiguration().get(RestOptions.PORT));
-        }
-        env.execute(NAME);
     }
 
     /** Keys audit entries by their window start. */

@@ -11,8 +11,6 @@ import dev.eventflow.common.event.ParsedRecord;
 import dev.eventflow.common.event.UserEvent;
 import dev.eventflow.common.event.UserEventDeserializationSchema;
 import dev.eventflow.common.event.UserEventParser;
-import dev.eventflow.common.flink.JobEnvironment;
-import dev.eventflow.common.kafka.KafkaPreflight;
 import dev.eventflow.common.kafka.KafkaSinks;
 import dev.eventflow.common.kafka.KafkaSources;
 import dev.eventflow.common.time.EventTimeWatermarks;
@@ -60,7 +58,7 @@ import org.apache.kafka.common.TopicPartition;
  * ReconcileRange}). Outputs: difference rows and one row per window on {@code --output-topic}
  * ({@link ReportSerialization}), malformed input on {@code --dlq-topic}, a summary on stdout.
  */
-public final class ReconcileJob implements SuiteJob {
+public final class ReconcileJob extends SuiteJob {
 
     public static final String NAME = "reconcile";
 
@@ -78,15 +76,16 @@ public final class ReconcileJob implements SuiteJob {
         }
     }
 
-    @Override
-    public String name() {
-        return NAME;
-    }
+    /** What the last run of this instance reported (null before its first run ends). */
+    private volatile Result lastResult;
 
-    @Override
-    public String summary() {
-        return "batch recomputation of window-aggregation over a time range, exact distinct sessions, diff "
-                + "against the fast path's output (Spark: the \"Fast + Accurate\" periodic batch reconciliation)";
+    public ReconcileJob() {
+        super(
+                NAME,
+                "batch recomputation of window-aggregation over a time range, exact distinct"
+                        + " sessions, diff against the fast path's output (Spark: the \"Fast +"
+                        + " Accurate\" periodic batch reconciliation)",
+                RuntimeExecutionMode.BATCH);
     }
 
     @Override
@@ -95,14 +94,8 @@ public final class ReconcileJob implements SuiteJob {
     }
 
     @Override
-    public RuntimeExecutionMode executionMode() {
-        return RuntimeExecutionMode.BATCH;
-    }
-
-    @Override
-    public void validate(ParsedOptions o) {
+    protected void validateJobOptions(ParsedOptions o) {
         ReconcileOptions.range(o);
-        KafkaPreflight.validateTransactionTimeoutAgainstCheckpoints(o);
     }
 
     /**
@@ -236,7 +229,8 @@ public final class ReconcileJob implements SuiteJob {
                 .uid(Operators.SINK_WINDOWS.uid());
     }
 
-    public static List<String> topics(ParsedOptions o) {
+    @Override
+    protected List<String> topics(ParsedOptions o) {
         return List.of(
                 o.get(CommonOptions.INPUT_TOPIC),
                 o.get(ReconcileOptions.FAST_TOPIC),
@@ -245,8 +239,40 @@ public final class ReconcileJob implements SuiteJob {
     }
 
     @Override
-    public void run(ParsedOptions o) throws Exception {
-        System.out.print(runAndReport(o).text);
+    protected String banner(ParsedOptions o) {
+        return String.format(
+                "%s over %s against %s -> %s (dead letters: %s) on %s",
+                o.get(CommonOptions.INPUT_TOPIC),
+                ReconcileOptions.range(o),
+                o.get(ReconcileOptions.FAST_TOPIC),
+                o.get(ReconcileOptions.OUTPUT_TOPIC),
+                o.get(CommonOptions.DLQ_TOPIC),
+                o.get(CommonOptions.BOOTSTRAP_SERVERS));
+    }
+
+    /**
+     * Notes the report topic's end offsets, builds the pipeline for a fresh run id and, once the
+     * run has finished, reads this run's report rows back, summarises them and prints the summary.
+     */
+    @Override
+    protected AfterRun prepareRun(StreamExecutionEnvironment env, ParsedOptions o)
+            throws Exception {
+        String reportTopic = o.get(ReconcileOptions.OUTPUT_TOPIC);
+        Map<TopicPartition, Long> before = ReconcileReport.endOffsets(o, reportTopic);
+        String runId = UUID.randomUUID().toString();
+        buildPipeline(env, o, runId);
+        return () -> {
+            List<JsonNode> rows = ReconcileReport.readSince(o, reportTopic, before);
+            ReconcileReport report = ReconcileReport.of(rows, runId);
+            String text =
+                    report.render(
+                            runId,
+                            ReconcileOptions.range(o),
+                            reportTopic,
+                            o.get(ReconcileOptions.WORST_WINDOWS));
+            lastResult = new Result(runId, report, text);
+            System.out.print(text);
+        };
     }
 
     /** What a finished run reports. */
@@ -262,31 +288,14 @@ public final class ReconcileJob implements SuiteJob {
         }
     }
 
-    /** Runs to the end, then reads this run's report rows back and summarises them. */
+    /**
+     * Runs to the end through the suite's one {@link SuiteJob#run}, which reads this run's report
+     * rows back, summarises and prints them; returns that summary.
+     */
     public static Result runAndReport(ParsedOptions o) throws Exception {
-        KafkaPreflight.check(o, topics(o));
-        ReconcileRange range = ReconcileOptions.range(o);
-        String reportTopic = o.get(ReconcileOptions.OUTPUT_TOPIC);
-        Map<TopicPartition, Long> before = ReconcileReport.endOffsets(o, reportTopic);
-        String runId = UUID.randomUUID().toString();
-        StreamExecutionEnvironment env = JobEnvironment.create(o, NAME, RuntimeExecutionMode.BATCH);
-        buildPipeline(env, o, runId);
-        System.out.printf(
-                "%s: %s over %s against %s -> %s (dead letters: %s) on %s%n",
-                NAME,
-                o.get(CommonOptions.INPUT_TOPIC),
-                range,
-                o.get(ReconcileOptions.FAST_TOPIC),
-                reportTopic,
-                o.get(CommonOptions.DLQ_TOPIC),
-                o.get(CommonOptions.BOOTSTRAP_SERVERS));
-        env.execute(NAME);
-        List<JsonNode> rows = ReconcileReport.readSince(o, reportTopic, before);
-        ReconcileReport report = ReconcileReport.of(rows, runId);
-        return new Result(
-                runId,
-                report,
-                report.render(runId, range, reportTopic, o.get(ReconcileOptions.WORST_WINDOWS)));
+        ReconcileJob job = new ReconcileJob();
+        job.run(o);
+        return job.lastResult;
     }
 
     // ---- small named functions (serializable, with stable types) ----

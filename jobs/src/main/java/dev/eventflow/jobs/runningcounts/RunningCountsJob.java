@@ -5,19 +5,15 @@ import dev.eventflow.common.config.Option;
 import dev.eventflow.common.config.OptionSet;
 import dev.eventflow.common.config.ParsedOptions;
 import dev.eventflow.common.event.UserEvent;
-import dev.eventflow.common.flink.JobEnvironment;
 import dev.eventflow.common.flink.UserEventInput;
-import dev.eventflow.common.kafka.KafkaPreflight;
 import dev.eventflow.common.kafka.KafkaSinks;
 import dev.eventflow.jobs.SuiteJob;
 import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
-import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.functions.KeySelector;
-import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -43,22 +39,19 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * <p>Topology: Kafka source with per-partition watermarks -> dead-letter split -> keyBy(user_id) ->
  * {@link RunningCountFunction} (ValueState + one timer per user) -> two-phase-commit Kafka sinks.
  */
-public final class RunningCountsJob implements SuiteJob {
+public final class RunningCountsJob extends SuiteJob {
 
     public static final String NAME = "running-counts";
 
     /** Keys events by user_id (Spark's {@code groupBy("user")}). */
     public static final KeySelector<UserEvent, String> BY_USER = e -> e.userId;
 
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public String summary() {
-        return "per-user running count, first/last seen, last session as an upsert topic, with"
-                + " timeouts and TTL (Spark: applyInPandasWithState, update mode, GroupStateTimeout)";
+    public RunningCountsJob() {
+        super(
+                NAME,
+                "per-user running count, first/last seen, last session as an upsert topic, with"
+                        + " timeouts and TTL (Spark: applyInPandasWithState, update mode,"
+                        + " GroupStateTimeout)");
     }
 
     @Override
@@ -67,9 +60,8 @@ public final class RunningCountsJob implements SuiteJob {
     }
 
     @Override
-    public void validate(ParsedOptions o) {
+    protected void validateJobOptions(ParsedOptions o) {
         RunningCountsOptions.validate(o);
-        KafkaPreflight.validateTransactionTimeoutAgainstCheckpoints(o);
     }
 
     /** The function as configured by the options. */
@@ -127,8 +119,8 @@ public final class RunningCountsJob implements SuiteJob {
         buildPipeline(env, o, UnaryOperator.identity());
     }
 
-    /** Every topic the job touches, for start-up checks and topic creation. */
-    public static List<String> topics(ParsedOptions o) {
+    @Override
+    protected List<String> topics(ParsedOptions o) {
         return List.of(
                 o.get(CommonOptions.INPUT_TOPIC),
                 o.get(CommonOptions.OUTPUT_TOPIC),
@@ -136,19 +128,15 @@ public final class RunningCountsJob implements SuiteJob {
     }
 
     /** The output is an upsert table: {@code --create-topics} creates it compacted. */
-    public static Map<String, Map<String, String>> topicConfigs(ParsedOptions o) {
+    @Override
+    protected Map<String, Map<String, String>> topicConfigs(ParsedOptions o) {
         return Map.of(o.get(CommonOptions.OUTPUT_TOPIC), Map.of("cleanup.policy", "compact"));
     }
 
     @Override
-    public void run(ParsedOptions o) throws Exception {
-        KafkaPreflight.check(o, topics(o), topicConfigs(o));
-        StreamExecutionEnvironment env =
-                JobEnvironment.create(o, NAME, RuntimeExecutionMode.STREAMING);
-        buildPipeline(env, o);
-        System.out.printf(
-                "%s: %s -> %s (timeout: %s%s, dead letters: %s) on %s%n",
-                NAME,
+    protected String banner(ParsedOptions o) {
+        return String.format(
+                "%s -> %s (timeout: %s%s, dead letters: %s) on %s",
                 o.get(CommonOptions.INPUT_TOPIC),
                 o.get(CommonOptions.OUTPUT_TOPIC),
                 Option.show(o.get(RunningCountsOptions.TIMEOUT_MODE)),
@@ -157,11 +145,5 @@ public final class RunningCountsJob implements SuiteJob {
                         : " " + Option.show(o.get(RunningCountsOptions.TIMEOUT)),
                 o.get(CommonOptions.DLQ_TOPIC),
                 o.get(CommonOptions.BOOTSTRAP_SERVERS));
-        if (JobEnvironment.isStandalone()) {
-            System.out.println(
-                    "local Flink web UI: http://localhost:"
-                            + env.getConfiguration().get(RestOptions.PORT));
-        }
-        env.execute(NAME);
     }
 }

@@ -4,9 +4,7 @@ import dev.eventflow.common.config.CommonOptions;
 import dev.eventflow.common.config.OptionSet;
 import dev.eventflow.common.config.ParsedOptions;
 import dev.eventflow.common.event.UserEvent;
-import dev.eventflow.common.flink.JobEnvironment;
 import dev.eventflow.common.flink.UserEventInput;
-import dev.eventflow.common.kafka.KafkaPreflight;
 import dev.eventflow.common.kafka.KafkaSinks;
 import dev.eventflow.jobs.SuiteJob;
 import dev.eventflow.jobs.windowstats.UserIdKey;
@@ -18,10 +16,8 @@ import dev.eventflow.jobs.windowstats.WindowStatsAggregate;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.UnaryOperator;
-import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
@@ -52,7 +48,7 @@ import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
  * dead-letter split -> keyBy(user_id) -> late-event routing -> sliding (or tumbling) event-time
  * windows with incremental aggregation -> two-phase-commit Kafka sinks.
  */
-public final class WindowAggregationJob implements SuiteJob {
+public final class WindowAggregationJob extends SuiteJob {
 
     public static final String NAME = "window-aggregation";
 
@@ -67,15 +63,12 @@ public final class WindowAggregationJob implements SuiteJob {
         }
     }
 
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public String summary() {
-        return "per-user sliding/tumbling event-time windows: count, HLL distinct sessions, amounts, purchases "
-                + "(Spark: withWatermark + groupBy(window) + agg, append mode, transactional Kafka sink)";
+    public WindowAggregationJob() {
+        super(
+                NAME,
+                "per-user sliding/tumbling event-time windows: count, HLL distinct sessions,"
+                        + " amounts, purchases (Spark: withWatermark + groupBy(window) + agg, append"
+                        + " mode, transactional Kafka sink)");
     }
 
     @Override
@@ -84,9 +77,8 @@ public final class WindowAggregationJob implements SuiteJob {
     }
 
     @Override
-    public void validate(ParsedOptions o) {
+    protected void validateJobOptions(ParsedOptions o) {
         WindowAggregationOptions.windowSpec(o);
-        KafkaPreflight.validateTransactionTimeoutAgainstCheckpoints(o);
     }
 
     /**
@@ -174,8 +166,8 @@ public final class WindowAggregationJob implements SuiteJob {
         buildPipeline(env, o, UnaryOperator.identity());
     }
 
-    /** Every topic the job touches, for start-up checks and topic creation. */
-    public static List<String> topics(ParsedOptions o) {
+    @Override
+    protected List<String> topics(ParsedOptions o) {
         return List.of(
                 o.get(CommonOptions.INPUT_TOPIC),
                 o.get(CommonOptions.OUTPUT_TOPIC),
@@ -184,24 +176,13 @@ public final class WindowAggregationJob implements SuiteJob {
     }
 
     @Override
-    public void run(ParsedOptions o) throws Exception {
-        KafkaPreflight.check(o, topics(o));
-        StreamExecutionEnvironment env =
-                JobEnvironment.create(o, NAME, RuntimeExecutionMode.STREAMING);
-        buildPipeline(env, o);
-        System.out.printf(
-                "%s: %s -> %s (late: %s, dead letters: %s) on %s%n",
-                NAME,
+    protected String banner(ParsedOptions o) {
+        return String.format(
+                "%s -> %s (late: %s, dead letters: %s) on %s",
                 o.get(CommonOptions.INPUT_TOPIC),
                 o.get(CommonOptions.OUTPUT_TOPIC),
                 o.get(CommonOptions.LATE_TOPIC),
                 o.get(CommonOptions.DLQ_TOPIC),
                 o.get(CommonOptions.BOOTSTRAP_SERVERS));
-        if (JobEnvironment.isStandalone()) {
-            System.out.println(
-                    "local Flink web UI: http://localhost:"
-                            + env.getConfiguration().get(RestOptions.PORT));
-        }
-        env.execute(NAME);
     }
 }
