@@ -223,6 +223,20 @@ public final class Option<T> implements Serializable {
                 optional);
     }
 
+    /** The same option with another description (what it means in one job). */
+    public Option<T> describedAs(String newDescription) {
+        return new Option<>(
+                key,
+                defaultValue,
+                newDescription,
+                valueHint,
+                parser,
+                check,
+                checkMessage,
+                flag,
+                optional);
+    }
+
     public String key() {
         return key;
     }
