@@ -1,7 +1,7 @@
 package dev.eventflow.jobs.joins;
 
 import dev.eventflow.common.event.DeadLetter;
-import dev.eventflow.common.event.DeadLetterRouter;
+import dev.eventflow.common.event.DeadLetterSplitter;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
@@ -9,13 +9,13 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.function.SerializableFunction;
 
 /**
- * Splits one source's {@link ParsedJoinRecord}s: the parsed value continues downstream, dead
- * letters leave through common's {@link DeadLetterRouter#DEAD_LETTERS} side output (so that every
- * input's dead letters can share one DLQ sink) and are counted in {@code deadLetters}. Stateless
- * and chained to its source.
+ * Splits {@link ParsedJoinRecord}s as common's {@link DeadLetterSplitter} splits {@code Parsed}
+ * records. Kept only for the benchmark harness (see {@link ParsedJoinRecord}).
  *
  * @param <T> the value this source carries (impression, click or profile update)
+ * @deprecated use {@link DeadLetterSplitter#create()}
  */
+@Deprecated
 public final class JoinInputSplitter<T> extends ProcessFunction<ParsedJoinRecord, T> {
     private static final long serialVersionUID = 1L;
 
@@ -51,7 +51,7 @@ public final class JoinInputSplitter<T> extends ProcessFunction<ParsedJoinRecord
             out.collect(value.apply(record));
         } else {
             deadLetters.inc();
-            ctx.output(DeadLetterRouter.DEAD_LETTERS, dead);
+            ctx.output(DeadLetterSplitter.DEAD_LETTERS, dead);
         }
     }
 }

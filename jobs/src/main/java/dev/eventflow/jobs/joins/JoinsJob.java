@@ -4,10 +4,10 @@ import dev.eventflow.common.config.CommonOptions;
 import dev.eventflow.common.config.Option;
 import dev.eventflow.common.config.OptionSet;
 import dev.eventflow.common.config.ParsedOptions;
-import dev.eventflow.common.event.DeadLetter;
-import dev.eventflow.common.event.DeadLetterRouter;
-import dev.eventflow.common.event.DeadLetterSerializationSchema;
+import dev.eventflow.common.event.Parsed;
+import dev.eventflow.common.event.ParsingDeserializationSchema;
 import dev.eventflow.common.event.UserEvent;
+import dev.eventflow.common.flink.UserEventInput;
 import dev.eventflow.common.kafka.KafkaSinks;
 import dev.eventflow.common.kafka.KafkaSources;
 import dev.eventflow.common.time.EventTimeWatermarks;
@@ -17,6 +17,7 @@ import java.util.List;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
@@ -163,47 +164,31 @@ public final class JoinsJob extends SuiteJob {
         JoinMode mode = o.get(JoinsOptions.MODE);
         long boundMs = JoinsOptions.joinBoundMs(o);
         AdEventParser parser = parser(o);
-        WatermarkStrategy<ParsedJoinRecord> watermarks =
-                EventTimeWatermarks.forRecords(
-                        o.get(CommonOptions.WATERMARK_DELAY),
-                        o.get(CommonOptions.IDLENESS),
-                        r -> r.isDeadLetter() ? EventTimeWatermarks.DEAD_LETTER : r.eventTime());
-
         SingleOutputStreamOperator<AdImpression> impressions =
-                env.fromSource(
-                                source(
-                                        o,
-                                        o.get(JoinsOptions.IMPRESSIONS_TOPIC),
-                                        JoinInputDeserializationSchema.Kind.IMPRESSIONS,
-                                        parser,
-                                        false),
-                                watermarks,
-                                Operators.SOURCE_IMPRESSIONS.operatorName())
-                        .uid(Operators.SOURCE_IMPRESSIONS.uid())
-                        .process(
-                                JoinInputSplitter.impressions(),
-                                TypeInformation.of(AdImpression.class))
-                        .name(Operators.SPLIT_IMPRESSIONS.operatorName())
-                        .uid(Operators.SPLIT_IMPRESSIONS.uid());
+                UserEventInput.parsed(
+                        env,
+                        source(
+                                o,
+                                o.get(JoinsOptions.IMPRESSIONS_TOPIC),
+                                parser.impressions(),
+                                false),
+                        watermarks(o, i -> i.eventTime),
+                        TypeInformation.of(AdImpression.class),
+                        Operators.SOURCE_IMPRESSIONS,
+                        Operators.SPLIT_IMPRESSIONS);
         SingleOutputStreamOperator<AdClick> clicks =
-                env.fromSource(
-                                source(
-                                        o,
-                                        o.get(JoinsOptions.CLICKS_TOPIC),
-                                        JoinInputDeserializationSchema.Kind.CLICKS,
-                                        parser,
-                                        false),
-                                watermarks,
-                                Operators.SOURCE_CLICKS.operatorName())
-                        .uid(Operators.SOURCE_CLICKS.uid())
-                        .process(JoinInputSplitter.clicks(), TypeInformation.of(AdClick.class))
-                        .name(Operators.SPLIT_CLICKS.operatorName())
-                        .uid(Operators.SPLIT_CLICKS.uid());
-        sinkDeadLetters(
+                UserEventInput.parsed(
+                        env,
+                        source(o, o.get(JoinsOptions.CLICKS_TOPIC), parser.clicks(), false),
+                        watermarks(o, c -> c.eventTime),
+                        TypeInformation.of(AdClick.class),
+                        Operators.SOURCE_CLICKS,
+                        Operators.SPLIT_CLICKS);
+        UserEventInput.sinkDeadLetters(
                 o,
-                impressions
-                        .getSideOutput(DeadLetterRouter.DEAD_LETTERS)
-                        .union(clicks.getSideOutput(DeadLetterRouter.DEAD_LETTERS)));
+                NAME,
+                UserEventInput.deadLetters(impressions).union(UserEventInput.deadLetters(clicks)),
+                Operators.SINK_DEAD_LETTERS);
 
         Outputs out = defineJoin(impressions, clicks, mode, boundMs);
         out.joined
@@ -229,39 +214,31 @@ public final class JoinsJob extends SuiteJob {
 
     private static void buildEnrichment(StreamExecutionEnvironment env, ParsedOptions o) {
         SingleOutputStreamOperator<UserEvent> events =
-                env.fromSource(
-                                KafkaSources.userEventsSource(o, NAME),
-                                EventTimeWatermarks.forParsedRecords(
-                                        o.get(CommonOptions.WATERMARK_DELAY),
-                                        o.get(CommonOptions.IDLENESS)),
-                                Operators.SOURCE_EVENTS.operatorName())
-                        .uid(Operators.SOURCE_EVENTS.uid())
-                        .process(new DeadLetterRouter())
-                        .name(Operators.SPLIT_EVENTS.operatorName())
-                        .uid(Operators.SPLIT_EVENTS.uid());
+                UserEventInput.parsed(
+                        env,
+                        KafkaSources.userEventsSource(o, NAME),
+                        EventTimeWatermarks.forParsedRecords(
+                                o.get(CommonOptions.WATERMARK_DELAY),
+                                o.get(CommonOptions.IDLENESS)),
+                        TypeInformation.of(UserEvent.class),
+                        Operators.SOURCE_EVENTS,
+                        Operators.SPLIT_EVENTS);
         // The profile table is not event-time data: no watermarks. It is always read from the
         // beginning when the job starts without state (the whole table is needed, whatever
         // --starting-offsets says for the events); restored state carries its offsets.
         SingleOutputStreamOperator<ProfileUpdate> profiles =
-                env.fromSource(
-                                source(
-                                        o,
-                                        o.get(JoinsOptions.PROFILES_TOPIC),
-                                        JoinInputDeserializationSchema.Kind.PROFILES,
-                                        parser(o),
-                                        true),
-                                WatermarkStrategy.noWatermarks(),
-                                Operators.SOURCE_PROFILES.operatorName())
-                        .uid(Operators.SOURCE_PROFILES.uid())
-                        .process(
-                                JoinInputSplitter.profiles(),
-                                TypeInformation.of(ProfileUpdate.class))
-                        .name(Operators.SPLIT_PROFILES.operatorName())
-                        .uid(Operators.SPLIT_PROFILES.uid());
-        sinkDeadLetters(
+                UserEventInput.parsed(
+                        env,
+                        source(o, o.get(JoinsOptions.PROFILES_TOPIC), parser(o).profiles(), true),
+                        WatermarkStrategy.noWatermarks(),
+                        TypeInformation.of(ProfileUpdate.class),
+                        Operators.SOURCE_PROFILES,
+                        Operators.SPLIT_PROFILES);
+        UserEventInput.sinkDeadLetters(
                 o,
-                events.getSideOutput(DeadLetterRouter.DEAD_LETTERS)
-                        .union(profiles.getSideOutput(DeadLetterRouter.DEAD_LETTERS)));
+                NAME,
+                UserEventInput.deadLetters(events).union(UserEventInput.deadLetters(profiles)),
+                Operators.SINK_DEAD_LETTERS);
 
         defineEnrichment(events, profiles)
                 .sinkTo(
@@ -279,30 +256,22 @@ public final class JoinsJob extends SuiteJob {
         return new AdEventParser(o.get(CommonOptions.MAX_FUTURE_SKEW).toMillis());
     }
 
-    private static Source<ParsedJoinRecord, ?, ?> source(
+    private static <T> WatermarkStrategy<Parsed<T>> watermarks(
+            ParsedOptions o, EventTimeWatermarks.EventTimeOf<T> eventTime) {
+        return EventTimeWatermarks.forParsed(
+                o.get(CommonOptions.WATERMARK_DELAY), o.get(CommonOptions.IDLENESS), eventTime);
+    }
+
+    private static <T> Source<Parsed<T>, ?, ?> source(
             ParsedOptions o,
             String topic,
-            JoinInputDeserializationSchema.Kind kind,
-            AdEventParser parser,
+            ParsingDeserializationSchema<T> schema,
             boolean fromEarliest) {
-        var builder =
-                KafkaSources.<ParsedJoinRecord>base(o, NAME, topic)
-                        .setDeserializer(new JoinInputDeserializationSchema(kind, parser));
+        KafkaSourceBuilder<Parsed<T>> builder =
+                KafkaSources.<Parsed<T>>base(o, NAME, topic).setDeserializer(schema);
         if (fromEarliest) builder.setStartingOffsets(OffsetsInitializer.earliest());
         // --bounded stays bounded after a restore from an unbounded run's savepoint.
         return KafkaSources.boundedOnRestore(builder.build());
-    }
-
-    private static void sinkDeadLetters(ParsedOptions o, DataStream<DeadLetter> deadLetters) {
-        deadLetters
-                .sinkTo(
-                        KafkaSinks.create(
-                                o,
-                                NAME,
-                                "dlq",
-                                new DeadLetterSerializationSchema(o.get(CommonOptions.DLQ_TOPIC))))
-                .name(Operators.SINK_DEAD_LETTERS.operatorName())
-                .uid(Operators.SINK_DEAD_LETTERS.uid());
     }
 
     /** Every topic the job touches in its mode, for start-up checks and topic creation. */

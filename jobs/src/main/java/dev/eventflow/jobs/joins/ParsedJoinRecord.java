@@ -3,11 +3,15 @@ package dev.eventflow.jobs.joins;
 import dev.eventflow.common.event.DeadLetter;
 
 /**
- * What the {@code joins} Kafka sources emit for every record: exactly one field is set, the parsed
- * impression, click or profile update, or the {@link DeadLetter} when the record is malformed.
- * Parsing happens inside the source so that watermarks are generated per Kafka partition from the
- * parsed event time (common's {@code ParsedRecord} does the same for user events). A Flink POJO.
+ * The former envelope of the {@code joins} inputs: exactly one field is set, the parsed impression,
+ * click or profile update, or the {@link DeadLetter} when the record is malformed. The job now uses
+ * common's generic {@link dev.eventflow.common.event.Parsed}; this class stays only for the
+ * benchmark harness, which builds join inputs by hand, until it moves to {@code Parsed}.
+ *
+ * @deprecated use {@code Parsed<AdImpression>}, {@code Parsed<AdClick>}, {@code
+ *     Parsed<ProfileUpdate>}
  */
+@Deprecated
 public class ParsedJoinRecord {
 
     public AdImpression impression;

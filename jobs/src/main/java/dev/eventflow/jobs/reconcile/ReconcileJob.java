@@ -4,13 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.eventflow.common.config.CommonOptions;
 import dev.eventflow.common.config.OptionSet;
 import dev.eventflow.common.config.ParsedOptions;
-import dev.eventflow.common.event.DeadLetter;
-import dev.eventflow.common.event.DeadLetterRouter;
-import dev.eventflow.common.event.DeadLetterSerializationSchema;
-import dev.eventflow.common.event.ParsedRecord;
+import dev.eventflow.common.event.Parsed;
+import dev.eventflow.common.event.ParsingDeserializationSchema;
 import dev.eventflow.common.event.UserEvent;
-import dev.eventflow.common.event.UserEventDeserializationSchema;
 import dev.eventflow.common.event.UserEventParser;
+import dev.eventflow.common.flink.UserEventInput;
 import dev.eventflow.common.kafka.KafkaSinks;
 import dev.eventflow.common.kafka.KafkaSources;
 import dev.eventflow.common.time.EventTimeWatermarks;
@@ -164,51 +162,38 @@ public final class ReconcileJob extends SuiteJob {
         ReconcileRange range = ReconcileOptions.range(o);
         UserEventParser parser =
                 new UserEventParser(o.get(CommonOptions.MAX_FUTURE_SKEW).toMillis());
-        DataStream<ParsedRecord> parsed =
-                env.fromSource(
-                                KafkaSources.<ParsedRecord>base(
-                                                o, NAME, o.get(CommonOptions.INPUT_TOPIC))
-                                        .setDeserializer(new UserEventDeserializationSchema(parser))
-                                        .setStartingOffsets(
-                                                OffsetsInitializer.timestamp(range.fromMs))
-                                        .setBounded(OffsetsInitializer.timestamp(range.toMs))
-                                        .build(),
-                                // Timestamps only: a BATCH run has no watermarks and no late data.
-                                EventTimeWatermarks.forParsedRecords(Duration.ZERO, Duration.ZERO),
-                                Operators.SOURCE.operatorName())
-                        .uid(Operators.SOURCE.uid());
         SingleOutputStreamOperator<UserEvent> events =
-                parsed.process(new DeadLetterRouter())
-                        .name(Operators.ROUTE_DEAD_LETTERS.operatorName())
-                        .uid(Operators.ROUTE_DEAD_LETTERS.uid());
-
+                UserEventInput.parsed(
+                        env,
+                        KafkaSources.<Parsed<UserEvent>>base(
+                                        o, NAME, o.get(CommonOptions.INPUT_TOPIC))
+                                .setDeserializer(ParsingDeserializationSchema.userEvents(parser))
+                                .setStartingOffsets(OffsetsInitializer.timestamp(range.fromMs))
+                                .setBounded(OffsetsInitializer.timestamp(range.toMs))
+                                .build(),
+                        // Timestamps only: a BATCH run has no watermarks and no late data.
+                        EventTimeWatermarks.forParsedRecords(Duration.ZERO, Duration.ZERO),
+                        TypeInformation.of(UserEvent.class),
+                        Operators.SOURCE,
+                        Operators.ROUTE_DEAD_LETTERS);
         SingleOutputStreamOperator<WindowResult> fast =
-                env.fromSource(
-                                KafkaSources.<FastRecord>base(
-                                                o, NAME, o.get(ReconcileOptions.FAST_TOPIC))
-                                        .setDeserializer(new FastRowDeserializationSchema())
-                                        .setStartingOffsets(OffsetsInitializer.earliest())
-                                        .setBounded(OffsetsInitializer.latest())
-                                        .build(),
-                                WatermarkStrategy.noWatermarks(),
-                                Operators.FAST_SOURCE.operatorName())
-                        .uid(Operators.FAST_SOURCE.uid())
-                        .process(new FastRecordRouter(), TypeInformation.of(WindowResult.class))
-                        .name(Operators.ROUTE_FAST_DEAD_LETTERS.operatorName())
-                        .uid(Operators.ROUTE_FAST_DEAD_LETTERS.uid());
-
-        DataStream<DeadLetter> deadLetters =
-                events.getSideOutput(DeadLetterRouter.DEAD_LETTERS)
-                        .union(fast.getSideOutput(DeadLetterRouter.DEAD_LETTERS));
-        deadLetters
-                .sinkTo(
-                        KafkaSinks.create(
-                                o,
-                                NAME,
-                                "dlq",
-                                new DeadLetterSerializationSchema(o.get(CommonOptions.DLQ_TOPIC))))
-                .name(Operators.SINK_DEAD_LETTERS.operatorName())
-                .uid(Operators.SINK_DEAD_LETTERS.uid());
+                UserEventInput.parsed(
+                        env,
+                        KafkaSources.<Parsed<WindowResult>>base(
+                                        o, NAME, o.get(ReconcileOptions.FAST_TOPIC))
+                                .setDeserializer(FastRowParser.schema())
+                                .setStartingOffsets(OffsetsInitializer.earliest())
+                                .setBounded(OffsetsInitializer.latest())
+                                .build(),
+                        WatermarkStrategy.noWatermarks(),
+                        TypeInformation.of(WindowResult.class),
+                        Operators.FAST_SOURCE,
+                        Operators.ROUTE_FAST_DEAD_LETTERS);
+        UserEventInput.sinkDeadLetters(
+                o,
+                NAME,
+                UserEventInput.deadLetters(events).union(UserEventInput.deadLetters(fast)),
+                Operators.SINK_DEAD_LETTERS);
 
         Outputs out = defineWorkflow(events, fast, spec, range);
         String report = o.get(ReconcileOptions.OUTPUT_TOPIC);

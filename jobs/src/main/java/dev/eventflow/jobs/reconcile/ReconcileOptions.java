@@ -6,7 +6,7 @@ import dev.eventflow.common.config.OptionGroups;
 import dev.eventflow.common.config.OptionSet;
 import dev.eventflow.common.config.ParsedOptions;
 import dev.eventflow.common.event.MalformedEventException;
-import dev.eventflow.common.event.UserEventParser;
+import dev.eventflow.common.time.EventTimes;
 import dev.eventflow.jobs.windowagg.WindowAggregationOptions;
 import dev.eventflow.jobs.windowstats.WindowSpec;
 
@@ -62,7 +62,7 @@ public final class ReconcileOptions {
 
     static boolean isTime(String s) {
         try {
-            UserEventParser.parseTime(s.trim());
+            EventTimes.parse(s.trim());
             return true;
         } catch (MalformedEventException e) {
             return false;
@@ -71,7 +71,7 @@ public final class ReconcileOptions {
 
     static long time(String s) {
         try {
-            return UserEventParser.parseTime(s.trim());
+            return EventTimes.parse(s.trim());
         } catch (MalformedEventException e) {
             throw new InvalidOptionException(e.getMessage());
         }
