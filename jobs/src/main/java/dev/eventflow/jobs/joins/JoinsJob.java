@@ -90,13 +90,16 @@ public final class JoinsJob extends SuiteJob {
             long boundMs) {
         SingleOutputStreamOperator<AdImpression> onTimeImpressions =
                 impressions
-                        .process(
-                                LateRowRouter.impressions(), TypeInformation.of(AdImpression.class))
-                        .name(Operators.LATE_IMPRESSIONS.operatorName())
+                        .transform(
+                                Operators.LATE_IMPRESSIONS.operatorName(),
+                                TypeInformation.of(AdImpression.class),
+                                LateRowRouter.operator(LateRowRouter.impressions()))
                         .uid(Operators.LATE_IMPRESSIONS.uid());
         SingleOutputStreamOperator<AdClick> onTimeClicks =
-                clicks.process(LateRowRouter.clicks(), TypeInformation.of(AdClick.class))
-                        .name(Operators.LATE_CLICKS.operatorName())
+                clicks.transform(
+                                Operators.LATE_CLICKS.operatorName(),
+                                TypeInformation.of(AdClick.class),
+                                LateRowRouter.operator(LateRowRouter.clicks()))
                         .uid(Operators.LATE_CLICKS.uid());
         DataStream<LateRow> late =
                 onTimeImpressions
