@@ -4,7 +4,6 @@ import dev.eventflow.common.event.UserEvent;
 import dev.eventflow.jobs.windowstats.UserIdKey;
 import dev.eventflow.jobs.windowstats.WindowResult;
 import dev.eventflow.jobs.windowstats.WindowSpec;
-import dev.eventflow.jobs.windowstats.WindowStatsAccumulatorSerializer;
 import dev.eventflow.jobs.windowstats.WindowStatsAggregate;
 import java.time.Duration;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -35,6 +34,15 @@ public final class NaiveWindowTopology {
 
     public static WindowAggregationJob.Outputs defineWorkflow(
             DataStream<UserEvent> events, WindowSpec spec) {
+        return defineWorkflow(events, spec, NAIVE_WINDOW_UID);
+    }
+
+    /**
+     * With the window operator's uid chosen: {@code Operators.WINDOW.uid()} gives exactly the job
+     * graph and state layout of the versions before sliced windows (for the upgrade tests).
+     */
+    static WindowAggregationJob.Outputs defineWorkflow(
+            DataStream<UserEvent> events, WindowSpec spec, String windowUid) {
         UserIdKey byUser = new UserIdKey();
         SingleOutputStreamOperator<UserEvent> onTime =
                 events.keyBy(byUser)
@@ -59,7 +67,7 @@ public final class NaiveWindowTopology {
                                 WindowStatsAccumulatorSerializer.TYPE_INFO,
                                 TypeInformation.of(WindowResult.class))
                         .name("naive sliding window aggregate (reference)")
-                        .uid(NAIVE_WINDOW_UID);
+                        .uid(windowUid);
         return new WindowAggregationJob.Outputs(
                 results, onTime.getSideOutput(LateEventRouter.LATE));
     }

@@ -10,7 +10,7 @@ public enum Operators implements OperatorId {
     SOURCE("kafka source: user events", "window-aggregation.source"),
     ROUTE_DEAD_LETTERS("route malformed records to the DLQ", "window-aggregation.dead-letters"),
     ROUTE_LATE_EVENTS("route late events", "window-aggregation.late-router"),
-    WINDOW("window aggregate (count, HLL sessions, amounts)", "window-aggregation.window"),
+    WINDOW("window aggregate, sliced (count, HLL sessions, amounts)", "window-aggregation.window"),
     SINK_RESULTS("kafka sink: window results", "window-aggregation.sink.results"),
     SINK_LATE("kafka sink: late events", "window-aggregation.sink.late"),
     SINK_DEAD_LETTERS("kafka sink: dead letters", "window-aggregation.sink.dlq");

@@ -11,9 +11,6 @@ import dev.eventflow.jobs.windowstats.UserIdKey;
 import dev.eventflow.jobs.windowstats.WindowResult;
 import dev.eventflow.jobs.windowstats.WindowResultSerializationSchema;
 import dev.eventflow.jobs.windowstats.WindowSpec;
-import dev.eventflow.jobs.windowstats.WindowStatsAccumulatorSerializer;
-import dev.eventflow.jobs.windowstats.WindowStatsAggregate;
-import java.time.Duration;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -23,10 +20,6 @@ import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.streaming.api.windowing.assigners.SlidingEventTimeWindows;
-import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
-import org.apache.flink.streaming.api.windowing.assigners.WindowAssigner;
-import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
 
 /**
  * {@code window-aggregation}, the main job: per user and event-time window, {@code events}, {@code
@@ -46,7 +39,8 @@ import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
  *
  * <p>Topology: Kafka source with per-partition bounded-out-of-orderness watermarks and idleness ->
  * dead-letter split -> keyBy(user_id) -> late-event routing -> sliding (or tumbling) event-time
- * windows with incremental aggregation -> two-phase-commit Kafka sinks.
+ * windows aggregated per slice ({@link SlicedWindowOperator}: one accumulator update per event,
+ * windows assembled from slices when they fire) -> two-phase-commit Kafka sinks.
  */
 public final class WindowAggregationJob extends SuiteJob {
 
@@ -97,24 +91,14 @@ public final class WindowAggregationJob extends SuiteJob {
                                 new LateEventRouterOperator(spec))
                         .uid(Operators.ROUTE_LATE_EVENTS.uid());
         // Already partitioned by user: no second shuffle, and the window operator stays chained to
-        // the
-        // router, which is what makes the router's lateness verdict exact.
+        // the router, which is what makes the router's lateness verdict exact.
         KeyedStream<UserEvent, String> keyed =
                 DataStreamUtils.reinterpretAsKeyedStream(onTime, byUser, Types.STRING);
-        WindowAssigner<Object, TimeWindow> windows =
-                spec.isTumbling()
-                        ? TumblingEventTimeWindows.of(Duration.ofMillis(spec.sizeMs))
-                        : SlidingEventTimeWindows.of(
-                                Duration.ofMillis(spec.sizeMs), Duration.ofMillis(spec.slideMs));
         SingleOutputStreamOperator<WindowResult> results =
-                keyed.window(windows)
-                        .aggregate(
-                                new WindowStatsAggregate(spec.lgK),
-                                new WindowResultFunction(),
-                                WindowStatsAccumulatorSerializer.TYPE_INFO,
-                                WindowStatsAccumulatorSerializer.TYPE_INFO,
-                                TypeInformation.of(WindowResult.class))
-                        .name(Operators.WINDOW.operatorName())
+                keyed.transform(
+                                Operators.WINDOW.operatorName(),
+                                TypeInformation.of(WindowResult.class),
+                                new SlicedWindowOperator(spec))
                         .uid(Operators.WINDOW.uid());
         return new Outputs(results, onTime.getSideOutput(LateEventRouter.LATE));
     }

@@ -14,6 +14,13 @@ public final class WindowSpec implements Serializable {
     public final long slideMs;
     public final int lgK;
 
+    /**
+     * The slice (pane) length: {@code gcd(size, slide)}, the slide itself whenever it divides the
+     * size. Every window boundary is a slice boundary, so all timestamps of a slice belong to the
+     * same windows, and a window is exactly the union of the slices it spans.
+     */
+    public final long paneMs;
+
     public WindowSpec(long sizeMs, long slideMs, int lgK) {
         if (sizeMs <= 0 || slideMs <= 0 || slideMs > sizeMs) {
             throw new IllegalArgumentException(
@@ -22,6 +29,16 @@ public final class WindowSpec implements Serializable {
         this.sizeMs = sizeMs;
         this.slideMs = slideMs;
         this.lgK = lgK;
+        this.paneMs = gcd(sizeMs, slideMs);
+    }
+
+    private static long gcd(long a, long b) {
+        while (b != 0) {
+            long t = a % b;
+            a = b;
+            b = t;
+        }
+        return a;
     }
 
     public boolean isTumbling() {
@@ -58,5 +75,24 @@ public final class WindowSpec implements Serializable {
             if (s + sizeMs - 1 <= watermark) closed++;
         }
         return closed;
+    }
+
+    /** Start of the slice (pane) that holds {@code timestamp}. */
+    public long paneStart(long timestamp) {
+        return TimeWindow.getWindowStartWithOffset(timestamp, 0, paneMs);
+    }
+
+    /**
+     * The last millisecond (Flink's {@code maxTimestamp}, when the window fires) of the oldest
+     * window containing {@code timestamp} that {@code watermark} has not closed yet, or {@code
+     * Long.MIN_VALUE} when every window containing it is closed (the event is late).
+     */
+    public long firstOpenWindowMaxTimestamp(long timestamp, long watermark) {
+        long last = lastWindowStart(timestamp);
+        for (long s = firstWindowStart(timestamp); s <= last; s += slideMs) {
+            long maxTimestamp = s + sizeMs - 1;
+            if (maxTimestamp > watermark) return maxTimestamp;
+        }
+        return Long.MIN_VALUE;
     }
 }
