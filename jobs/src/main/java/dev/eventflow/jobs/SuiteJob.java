@@ -1,9 +1,11 @@
 package dev.eventflow.jobs;
 
+import dev.eventflow.common.config.Option;
 import dev.eventflow.common.config.OptionSet;
 import dev.eventflow.common.config.ParsedOptions;
 import dev.eventflow.common.flink.JobEnvironment;
 import dev.eventflow.common.kafka.KafkaPreflight;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.RuntimeExecutionMode;
@@ -13,9 +15,9 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 /**
  * One job of the suite, as the {@link Launcher} sees it, and the skeleton every job runs on. A job
  * writes its topology ({@link #buildPipeline}), its options ({@link #options}, composed from the
- * groups in {@code dev.eventflow.common.config.OptionGroups}), the topics it touches and a one-line
- * banner; the start-up checks, the environment, the banner, the web UI hint and the execution are
- * written once, here, in {@link #run}.
+ * groups in {@code dev.eventflow.common.config.OptionGroups}) and a one-line banner; the start-up
+ * checks, the environment, the banner, the web UI hint and the execution are written once, here, in
+ * {@link #run}.
  *
  * <p>Adding something to every job (an option group, a sink, a start-up check) is a change to this
  * class or to {@code OptionGroups}, not to six jobs.
@@ -79,8 +81,20 @@ public abstract class SuiteJob {
      */
     public abstract void buildPipeline(StreamExecutionEnvironment env, ParsedOptions options);
 
-    /** Every topic the job touches, for start-up checks and topic creation. */
-    protected abstract List<String> topics(ParsedOptions options);
+    /**
+     * Every topic the job touches, for start-up checks and topic creation: by default the value of
+     * every {@code --*-topic} option the job declares (unset optional ones left out), so a new
+     * input or output topic is checked and created as soon as its option exists. A job whose topics
+     * depend on its mode (joins) lists them itself.
+     */
+    protected List<String> topics(ParsedOptions options) {
+        List<String> topics = new ArrayList<>();
+        for (Option<?> option : options().options()) {
+            Object value = options.get(option);
+            if (option.key().endsWith("-topic") && value != null) topics.add(value.toString());
+        }
+        return topics;
+    }
 
     /** Topic-level configs {@code --create-topics} applies, by topic; none by default. */
     protected Map<String, Map<String, String>> topicConfigs(ParsedOptions options) {

@@ -105,14 +105,12 @@ public final class UserEventInput {
     /** Writes dead letters to {@code --dlq-topic}, exactly once, with their reason in headers. */
     public static void sinkDeadLetters(
             ParsedOptions o, String jobName, DataStream<DeadLetter> deadLetters, OperatorId sink) {
-        deadLetters
-                .sinkTo(
-                        KafkaSinks.create(
-                                o,
-                                jobName,
-                                "dlq",
-                                new DeadLetterSerializationSchema(o.get(CommonOptions.DLQ_TOPIC))))
-                .name(sink.operatorName())
-                .uid(sink.uid());
+        KafkaSinks.write(
+                deadLetters,
+                o,
+                jobName,
+                "dlq",
+                new DeadLetterSerializationSchema(o.get(CommonOptions.DLQ_TOPIC)),
+                sink);
     }
 }

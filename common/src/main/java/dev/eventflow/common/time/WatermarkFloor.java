@@ -5,6 +5,7 @@ import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.OperatorStateStore;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.state.ManagedInitializationContext;
 
 /**
  * The highest watermark an operator has acted on, kept across failures, restarts and savepoint
@@ -46,6 +47,15 @@ public final class WatermarkFloor {
         this.floor = restoredFloor;
         this.finiteFloor = restoredFloor;
         this.restored = restoredFloor > Long.MIN_VALUE;
+    }
+
+    /**
+     * The floor kept in union list state {@code stateName} of the operator being initialized
+     * ({@code initializeState} of an operator or of a {@code CheckpointedFunction}).
+     */
+    public static WatermarkFloor restore(ManagedInitializationContext context, String stateName)
+            throws Exception {
+        return restore(context.getOperatorStateStore(), stateName, context.isRestored());
     }
 
     /**

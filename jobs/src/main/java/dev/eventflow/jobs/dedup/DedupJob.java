@@ -9,7 +9,6 @@ import dev.eventflow.common.flink.UserEventInput;
 import dev.eventflow.common.kafka.KafkaSinks;
 import dev.eventflow.jobs.SuiteJob;
 import java.time.Duration;
-import java.util.List;
 import java.util.function.UnaryOperator;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -83,29 +82,18 @@ public final class DedupJob extends SuiteJob {
                         Operators.ROUTE_DEAD_LETTERS,
                         Operators.SINK_DEAD_LETTERS);
 
-        defineWorkflow(beforeDedup.apply(events), DedupOptions.horizon(o))
-                .sinkTo(
-                        KafkaSinks.create(
-                                o,
-                                NAME,
-                                "out",
-                                new DedupEventSerializationSchema(
-                                        o.get(CommonOptions.OUTPUT_TOPIC))))
-                .name(Operators.SINK_EVENTS.operatorName())
-                .uid(Operators.SINK_EVENTS.uid());
+        KafkaSinks.write(
+                defineWorkflow(beforeDedup.apply(events), DedupOptions.horizon(o)),
+                o,
+                NAME,
+                "out",
+                new DedupEventSerializationSchema(o.get(CommonOptions.OUTPUT_TOPIC)),
+                Operators.SINK_EVENTS);
     }
 
     @Override
     public void buildPipeline(StreamExecutionEnvironment env, ParsedOptions o) {
         buildPipeline(env, o, UnaryOperator.identity());
-    }
-
-    @Override
-    protected List<String> topics(ParsedOptions o) {
-        return List.of(
-                o.get(CommonOptions.INPUT_TOPIC),
-                o.get(CommonOptions.OUTPUT_TOPIC),
-                o.get(CommonOptions.DLQ_TOPIC));
     }
 
     @Override

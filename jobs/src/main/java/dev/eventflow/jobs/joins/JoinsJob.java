@@ -25,7 +25,7 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
- * {@code joins}: the streaming joins of the seed's sections 19 and 20, one mode each, written
+ * {@code joins}: Spark's streaming joins (stream-stream and stream-static), one mode each, written
  * exactly once to Kafka.
  *
  * <ul>
@@ -194,25 +194,20 @@ public final class JoinsJob extends SuiteJob {
                 Operators.SINK_DEAD_LETTERS);
 
         Outputs out = defineJoin(impressions, clicks, mode, boundMs);
-        out.joined
-                .sinkTo(
-                        KafkaSinks.create(
-                                o,
-                                NAME,
-                                "out",
-                                new JoinedRowSerializationSchema(
-                                        o.get(CommonOptions.OUTPUT_TOPIC))))
-                .name(Operators.SINK_RESULTS.operatorName())
-                .uid(Operators.SINK_RESULTS.uid());
-        out.late
-                .sinkTo(
-                        KafkaSinks.create(
-                                o,
-                                NAME,
-                                "late",
-                                new LateRowSerializationSchema(o.get(CommonOptions.LATE_TOPIC))))
-                .name(Operators.SINK_LATE.operatorName())
-                .uid(Operators.SINK_LATE.uid());
+        KafkaSinks.write(
+                out.joined,
+                o,
+                NAME,
+                "out",
+                new JoinedRowSerializationSchema(o.get(CommonOptions.OUTPUT_TOPIC)),
+                Operators.SINK_RESULTS);
+        KafkaSinks.write(
+                out.late,
+                o,
+                NAME,
+                "late",
+                new LateRowSerializationSchema(o.get(CommonOptions.LATE_TOPIC)),
+                Operators.SINK_LATE);
     }
 
     private static void buildEnrichment(StreamExecutionEnvironment env, ParsedOptions o) {
@@ -243,16 +238,13 @@ public final class JoinsJob extends SuiteJob {
                 UserEventInput.deadLetters(events).union(UserEventInput.deadLetters(profiles)),
                 Operators.SINK_DEAD_LETTERS);
 
-        defineEnrichment(events, profiles)
-                .sinkTo(
-                        KafkaSinks.create(
-                                o,
-                                NAME,
-                                "out",
-                                new EnrichedEventSerializationSchema(
-                                        o.get(CommonOptions.OUTPUT_TOPIC))))
-                .name(Operators.SINK_ENRICHED.operatorName())
-                .uid(Operators.SINK_ENRICHED.uid());
+        KafkaSinks.write(
+                defineEnrichment(events, profiles),
+                o,
+                NAME,
+                "out",
+                new EnrichedEventSerializationSchema(o.get(CommonOptions.OUTPUT_TOPIC)),
+                Operators.SINK_ENRICHED);
     }
 
     private static AdEventParser parser(ParsedOptions o) {

@@ -67,9 +67,7 @@ public final class LateRowRouter<T> extends ProcessFunction<T, T> implements Che
 
     @Override
     public void initializeState(FunctionInitializationContext context) throws Exception {
-        floor =
-                WatermarkFloor.restore(
-                        context.getOperatorStateStore(), FLOOR_STATE, context.isRestored());
+        floor = WatermarkFloor.restore(context, FLOOR_STATE);
     }
 
     @Override

@@ -9,8 +9,6 @@ import dev.eventflow.common.kafka.KafkaSinks;
 import dev.eventflow.jobs.SuiteJob;
 import dev.eventflow.jobs.windowstats.UserIdKey;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.function.UnaryOperator;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.java.functions.KeySelector;
@@ -19,14 +17,14 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
- * {@code late-audit}: the seed's late-event strategies (sections 17, 23, 24) as one bounded-state
+ * {@code late-audit}: Spark's late-event strategies (docs/spark-mapping.md) as one bounded-state
  * job beside the main one. One read of the input, two watermark tiers (main, default 5m; audit,
  * default 30m); every event is on time, late (behind the main tier, caught by the audit tier) or
  * lost (behind both). Per tumbling event-time audit window it writes one row: counts per tier,
  * max/p50/p99 lateness (KLL), affected users (HLL) and the late ratio; optionally a deterministic
  * sample of the late and lost events themselves; and the late SLIs as Flink metrics.
  *
- * <p>It replaces the seed's Spark pattern
+ * <p>It replaces the Spark pattern
  *
  * <pre>
  * main  = stream.withWatermark("event_time", "5 minutes")
@@ -123,40 +121,22 @@ public final class LateAuditJob extends SuiteJob {
 
         LateSampler sampler = LateAuditOptions.sampler(o);
         Outputs out = defineWorkflow(beforeClassify.apply(events), spec, sampler);
-        out.audit
-                .sinkTo(
-                        KafkaSinks.create(
-                                o,
-                                NAME,
-                                "audit",
-                                new AuditRowSerializationSchema(
-                                        o.get(LateAuditOptions.OUTPUT_TOPIC))))
-                .name(Operators.SINK_AUDIT.operatorName())
-                .uid(Operators.SINK_AUDIT.uid());
+        KafkaSinks.write(
+                out.audit,
+                o,
+                NAME,
+                "audit",
+                new AuditRowSerializationSchema(o.get(LateAuditOptions.OUTPUT_TOPIC)),
+                Operators.SINK_AUDIT);
         if (sampler != null) {
-            out.samples
-                    .sinkTo(
-                            KafkaSinks.create(
-                                    o,
-                                    NAME,
-                                    "samples",
-                                    new LateSampleSerializationSchema(
-                                            o.get(LateAuditOptions.SAMPLE_TOPIC))))
-                    .name(Operators.SINK_SAMPLES.operatorName())
-                    .uid(Operators.SINK_SAMPLES.uid());
+            KafkaSinks.write(
+                    out.samples,
+                    o,
+                    NAME,
+                    "samples",
+                    new LateSampleSerializationSchema(o.get(LateAuditOptions.SAMPLE_TOPIC)),
+                    Operators.SINK_SAMPLES);
         }
-    }
-
-    @Override
-    protected List<String> topics(ParsedOptions o) {
-        List<String> topics = new ArrayList<>();
-        topics.add(o.get(CommonOptions.INPUT_TOPIC));
-        topics.add(o.get(LateAuditOptions.OUTPUT_TOPIC));
-        topics.add(o.get(CommonOptions.DLQ_TOPIC));
-        if (o.get(LateAuditOptions.SAMPLE_TOPIC) != null) {
-            topics.add(o.get(LateAuditOptions.SAMPLE_TOPIC));
-        }
-        return topics;
     }
 
     @Override

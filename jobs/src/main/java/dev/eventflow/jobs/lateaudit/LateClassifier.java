@@ -67,9 +67,7 @@ public final class LateClassifier extends KeyedProcessFunction<String, UserEvent
 
     @Override
     public void initializeState(FunctionInitializationContext context) throws Exception {
-        floor =
-                WatermarkFloor.restore(
-                        context.getOperatorStateStore(), FLOOR_STATE, context.isRestored());
+        floor = WatermarkFloor.restore(context, FLOOR_STATE);
     }
 
     @Override

@@ -39,11 +39,11 @@ import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * {@code reconcile}, the accurate half of the seed's "Fast + Accurate" pattern (sections 17.4 and
- * 24): {@code window-aggregation}'s aggregation recomputed in Flink's BATCH runtime mode over a
- * bounded range of the input, with EXACT distinct sessions, diffed per (user, window) against what
- * the fast path published. A team runs it nightly to learn how much the fast path lost to lateness
- * and approximation.
+ * {@code reconcile}, the accurate half of the "Fast + Accurate" pattern (docs/spark-mapping.md):
+ * {@code window-aggregation}'s aggregation recomputed in Flink's BATCH runtime mode over a bounded
+ * range of the input, with EXACT distinct sessions, diffed per (user, window) against what the fast
+ * path published. A team runs it nightly to learn how much the fast path lost to lateness and
+ * approximation.
  *
  * <p>It replaces the Spark practice of re-running the query as a batch job ({@code
  * spark.read.format("kafka").option("startingOffsetsByTimestamp", ...)}, {@code countDistinct}
@@ -197,30 +197,20 @@ public final class ReconcileJob extends SuiteJob {
 
         Outputs out = defineWorkflow(events, fast, spec, range);
         String report = o.get(ReconcileOptions.OUTPUT_TOPIC);
-        out.differences
-                .sinkTo(
-                        KafkaSinks.create(
-                                o,
-                                NAME,
-                                "diff",
-                                new ReportSerialization.Differences(report, runId)))
-                .name(Operators.SINK_DIFFERENCES.operatorName())
-                .uid(Operators.SINK_DIFFERENCES.uid());
-        out.windows
-                .sinkTo(
-                        KafkaSinks.create(
-                                o, NAME, "windows", new ReportSerialization.Windows(report, runId)))
-                .name(Operators.SINK_WINDOWS.operatorName())
-                .uid(Operators.SINK_WINDOWS.uid());
-    }
-
-    @Override
-    protected List<String> topics(ParsedOptions o) {
-        return List.of(
-                o.get(CommonOptions.INPUT_TOPIC),
-                o.get(ReconcileOptions.FAST_TOPIC),
-                o.get(ReconcileOptions.OUTPUT_TOPIC),
-                o.get(CommonOptions.DLQ_TOPIC));
+        KafkaSinks.write(
+                out.differences,
+                o,
+                NAME,
+                "diff",
+                new ReportSerialization.Differences(report, runId),
+                Operators.SINK_DIFFERENCES);
+        KafkaSinks.write(
+                out.windows,
+                o,
+                NAME,
+                "windows",
+                new ReportSerialization.Windows(report, runId),
+                Operators.SINK_WINDOWS);
     }
 
     @Override

@@ -8,7 +8,6 @@ import dev.eventflow.common.event.UserEvent;
 import dev.eventflow.common.flink.UserEventInput;
 import dev.eventflow.common.kafka.KafkaSinks;
 import dev.eventflow.jobs.SuiteJob;
-import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -22,15 +21,15 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * {@code running-counts}: per user, a running count with first/last seen and last session, emitted
  * as an update on every event to a compacted topic keyed by user_id (an upsert table), with an
  * optional inactivity timeout that ends a user with an {@code expired} row and a tombstone. It
- * replaces the seed's Spark snippet
+ * replaces the Spark snippet
  *
  * <pre>
  * events.groupBy("user").applyInPandasWithState(update_count, output_schema, state_schema,
  *     outputMode="update", timeoutConf="NoTimeout" | "ProcessingTimeTimeout" | "EventTimeTimeout")
  * </pre>
  *
- * and the "Case A" of the seed's section 13: a running count per user whose state, without a
- * timeout or TTL, grows with every new user forever.
+ * and the unbounded-state trap of a running count per user whose state, without a timeout or TTL,
+ * grows with every new user forever (docs/spark-mapping.md, "Late data vs state cleanup").
  *
  * <p>Input: JSON user events on {@code --input-topic}. Outputs: updates on {@code --output-topic}
  * (key user_id; created with {@code cleanup.policy=compact} by {@code --create-topics}), malformed
@@ -102,29 +101,18 @@ public final class RunningCountsJob extends SuiteJob {
                         Operators.ROUTE_DEAD_LETTERS,
                         Operators.SINK_DEAD_LETTERS);
 
-        defineWorkflow(beforeState.apply(events), function(o))
-                .sinkTo(
-                        KafkaSinks.create(
-                                o,
-                                NAME,
-                                "out",
-                                new ActivityUpdateSerializationSchema(
-                                        o.get(CommonOptions.OUTPUT_TOPIC))))
-                .name(Operators.SINK_UPDATES.operatorName())
-                .uid(Operators.SINK_UPDATES.uid());
+        KafkaSinks.write(
+                defineWorkflow(beforeState.apply(events), function(o)),
+                o,
+                NAME,
+                "out",
+                new ActivityUpdateSerializationSchema(o.get(CommonOptions.OUTPUT_TOPIC)),
+                Operators.SINK_UPDATES);
     }
 
     @Override
     public void buildPipeline(StreamExecutionEnvironment env, ParsedOptions o) {
         buildPipeline(env, o, UnaryOperator.identity());
-    }
-
-    @Override
-    protected List<String> topics(ParsedOptions o) {
-        return List.of(
-                o.get(CommonOptions.INPUT_TOPIC),
-                o.get(CommonOptions.OUTPUT_TOPIC),
-                o.get(CommonOptions.DLQ_TOPIC));
     }
 
     /** The output is an upsert table: {@code --create-topics} creates it compacted. */

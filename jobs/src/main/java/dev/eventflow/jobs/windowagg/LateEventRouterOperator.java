@@ -40,9 +40,7 @@ public final class LateEventRouterOperator
     @Override
     public void initializeState(StateInitializationContext context) throws Exception {
         super.initializeState(context);
-        floor =
-                WatermarkFloor.restore(
-                        context.getOperatorStateStore(), FLOOR_STATE, context.isRestored());
+        floor = WatermarkFloor.restore(context, FLOOR_STATE);
     }
 
     @Override

@@ -11,7 +11,6 @@ import dev.eventflow.jobs.windowstats.UserIdKey;
 import dev.eventflow.jobs.windowstats.WindowResult;
 import dev.eventflow.jobs.windowstats.WindowResultSerializationSchema;
 import dev.eventflow.jobs.windowstats.WindowSpec;
-import java.util.List;
 import java.util.function.UnaryOperator;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -24,7 +23,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 /**
  * {@code window-aggregation}, the main job: per user and event-time window, {@code events}, {@code
  * approx_sessions} (HLL), {@code sum/avg/min/max_amount} and {@code purchases}, written exactly
- * once to Kafka. It replaces the seed's Spark snippet
+ * once to Kafka. It replaces the Spark snippet
  *
  * <pre>
  * df.withWatermark("event_time", "10 minutes")
@@ -123,40 +122,27 @@ public final class WindowAggregationJob extends SuiteJob {
                         Operators.SINK_DEAD_LETTERS);
 
         Outputs out = defineWorkflow(beforeWindows.apply(events), spec);
-        out.results
-                .sinkTo(
-                        KafkaSinks.create(
-                                o,
-                                NAME,
-                                "out",
-                                new WindowResultSerializationSchema(
-                                        o.get(CommonOptions.OUTPUT_TOPIC),
-                                        o.get(WindowAggregationOptions.JOB_VERSION))))
-                .name(Operators.SINK_RESULTS.operatorName())
-                .uid(Operators.SINK_RESULTS.uid());
-        out.late
-                .sinkTo(
-                        KafkaSinks.create(
-                                o,
-                                NAME,
-                                "late",
-                                new LateEventSerializationSchema(o.get(CommonOptions.LATE_TOPIC))))
-                .name(Operators.SINK_LATE.operatorName())
-                .uid(Operators.SINK_LATE.uid());
+        KafkaSinks.write(
+                out.results,
+                o,
+                NAME,
+                "out",
+                new WindowResultSerializationSchema(
+                        o.get(CommonOptions.OUTPUT_TOPIC),
+                        o.get(WindowAggregationOptions.JOB_VERSION)),
+                Operators.SINK_RESULTS);
+        KafkaSinks.write(
+                out.late,
+                o,
+                NAME,
+                "late",
+                new LateEventSerializationSchema(o.get(CommonOptions.LATE_TOPIC)),
+                Operators.SINK_LATE);
     }
 
     @Override
     public void buildPipeline(StreamExecutionEnvironment env, ParsedOptions o) {
         buildPipeline(env, o, UnaryOperator.identity());
-    }
-
-    @Override
-    protected List<String> topics(ParsedOptions o) {
-        return List.of(
-                o.get(CommonOptions.INPUT_TOPIC),
-                o.get(CommonOptions.OUTPUT_TOPIC),
-                o.get(CommonOptions.LATE_TOPIC),
-                o.get(CommonOptions.DLQ_TOPIC));
     }
 
     @Override
