@@ -3,7 +3,7 @@ package dev.eventflow.common.event;
 import java.util.Objects;
 
 /**
- * One user event from the input topic (DESIGN.md "Input event"). A Flink POJO: public fields and a
+ * One user event from the input topic (README "Formats"). A Flink POJO: public fields and a
  * no-argument constructor, so Flink serializes it with its own {@code PojoSerializer} (no Kryo) and
  * a field can be added later without breaking savepoints.
  */

@@ -13,7 +13,7 @@ import java.time.Duration;
  * Options of {@code joins}: the common ones, the mode, the three input topics, and the join bound
  * with its guard against unbounded stream-stream joins.
  *
- * <p>The guard (the seed's "DON'T run stream-stream join without watermark and bounds"): a
+ * <p>The guard (Spark's guide: "DON'T run stream-stream join without watermark and bounds"): a
  * stream-stream join keeps each side's rows until the other side's watermark passes {@code
  * event_time + bound}, so its state is the input rate times {@code bound + watermark delay}.
  * Without a bound that state grows forever and an outer join never emits its unmatched rows. So
