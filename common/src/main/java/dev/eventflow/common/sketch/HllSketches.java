@@ -50,6 +50,16 @@ public final class HllSketches {
         return Math.round(sketch.getCompositeEstimate());
     }
 
+    /**
+     * The estimate of a union's current result, read from the union's own registers without
+     * materializing the result sketch: the same number {@link #estimate(HllSketch)} gives for
+     * {@code union.getResult(TYPE)}, because both read the same registers with the composite
+     * estimator.
+     */
+    public static long estimate(Union union) {
+        return Math.round(union.getCompositeEstimate());
+    }
+
     /** Relative standard error of a sketch with {@code lgK} (one standard deviation). */
     public static double relativeStandardError(int lgK) {
         return 1.04 / Math.sqrt(1L << lgK);

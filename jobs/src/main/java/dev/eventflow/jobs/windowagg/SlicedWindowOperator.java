@@ -7,8 +7,8 @@ import dev.eventflow.jobs.windowstats.WindowSpec;
 import dev.eventflow.jobs.windowstats.WindowStatsAccumulator;
 import dev.eventflow.jobs.windowstats.WindowStatsAccumulatorSerializer;
 import dev.eventflow.jobs.windowstats.WindowStatsAggregate;
-import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.flink.api.common.state.MapState;
@@ -55,17 +55,22 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * each firing while slices remain. When the watermark has passed every window of a key, its state
  * and timers are gone.
  *
- * <h2>One state access per key and slice, not per event</h2>
+ * <h2>One state access per user, not per event</h2>
  *
  * With RocksDB every state access is a JNI call and a (de)serialization. The operator therefore
- * keeps a bounded write-back cache of slice accumulators on the heap: the first access to a (user,
- * slice) reads it from state, later events and window firings use the cached object, and dirty
- * slices are written back once, before each checkpoint barrier ({@link #prepareSnapshotPreBarrier})
- * or when the cache reaches {@code maxCachedSlices} entries. A checkpoint therefore holds every
- * event before its barrier, and nothing else: exactly-once and restore are unchanged, and the cache
- * is empty after a restore. The cache is also emptied at each barrier, because with the heap
- * backend the cached objects are the state's own objects, which an asynchronous snapshot may still
- * be writing (re-reading them afterwards lets the heap backend copy on write).
+ * keeps a bounded write-back cache on the heap, one entry per user holding all of the user's slices
+ * ({@link UserSlices}): the first time a user is seen, its slices are read from state in one scan;
+ * later events and window firings work on the cached objects; slices a firing no longer needs are
+ * deleted from state at once, and changed slices are written back once, before each checkpoint
+ * barrier ({@link #prepareSnapshotPreBarrier}), or when the least recently used user leaves a full
+ * cache ({@code maxCachedUsers}). A checkpoint therefore holds every event before its barrier and
+ * nothing else: exactly-once and restore are unchanged, and the cache starts empty after a restore.
+ *
+ * <p>With RocksDB the cached objects are independent copies, so the cache survives checkpoints and
+ * steady state touches RocksDB only to write each changed slice once per checkpoint, to delete
+ * expired slices, and for timers. With the heap backend the cached objects are the state's own
+ * objects, which an asynchronous snapshot may still be writing: the cache is emptied at each
+ * barrier, and the next access lets the heap backend copy on write.
  *
  * <h2>Upgrades</h2>
  *
@@ -84,11 +89,14 @@ public final class SlicedWindowOperator extends AbstractStreamOperator<WindowRes
     /** The keyed state of the per-window layout (Flink's {@code WindowOperator}). */
     static final String LEGACY_WINDOW_STATE = "window-contents";
 
-    /** Default bound of the slice cache: ~2 KB per slice worst case, so at most ~100 MB. */
-    public static final int DEFAULT_MAX_CACHED_SLICES = 50_000;
+    /**
+     * Default bound of the cache, in users: a few KB per user with small sketches, ~15 KB at worst
+     * (six slices of full lgK-12 sketches), so at most ~150 MB per subtask.
+     */
+    public static final int DEFAULT_MAX_CACHED_USERS = 10_000;
 
     private final WindowSpec spec;
-    private final int maxCachedSlices;
+    private final int maxCachedUsers;
 
     private transient WindowStatsAggregate aggregate;
     private transient MapState<Long, WindowStatsAccumulator> slices;
@@ -96,31 +104,22 @@ public final class SlicedWindowOperator extends AbstractStreamOperator<WindowRes
     private transient WindowAssembler assembler;
     private transient StreamRecord<WindowResult> reuse;
 
-    /** user -> slice start -> cached slice. */
-    private transient Map<String, Map<Long, CachedSlice>> cache;
+    /** user -> its slices, least recently used first. */
+    private transient LinkedHashMap<String, UserSlices> cache;
 
-    private transient int cachedSlices;
+    /** Whether cached objects stay valid across a snapshot (a serializing backend: RocksDB). */
+    private transient boolean keepCacheOnSnapshot;
 
     public SlicedWindowOperator(WindowSpec spec) {
-        this(spec, DEFAULT_MAX_CACHED_SLICES);
+        this(spec, DEFAULT_MAX_CACHED_USERS);
     }
 
-    public SlicedWindowOperator(WindowSpec spec, int maxCachedSlices) {
-        if (maxCachedSlices < 1) {
-            throw new IllegalArgumentException("maxCachedSlices must be positive");
+    public SlicedWindowOperator(WindowSpec spec, int maxCachedUsers) {
+        if (maxCachedUsers < 1) {
+            throw new IllegalArgumentException("maxCachedUsers must be positive");
         }
         this.spec = spec;
-        this.maxCachedSlices = maxCachedSlices;
-    }
-
-    /** One cached slice; {@code acc == null} caches "no such slice in state". */
-    private static final class CachedSlice {
-        WindowStatsAccumulator acc;
-        boolean dirty;
-
-        CachedSlice(WindowStatsAccumulator acc) {
-            this.acc = acc;
-        }
+        this.maxCachedUsers = maxCachedUsers;
     }
 
     @Override
@@ -171,62 +170,56 @@ public final class SlicedWindowOperator extends AbstractStreamOperator<WindowRes
         timers = getInternalTimerService(TIMERS, VoidNamespaceSerializer.INSTANCE, this);
         assembler = new WindowAssembler(spec.lgK);
         reuse = new StreamRecord<>(null);
-        cache = new HashMap<>();
-        cachedSlices = 0;
-        getMetricGroup().gauge("cachedSlices", () -> cachedSlices);
+        cache = new LinkedHashMap<>(16, 0.75f, true);
+        keepCacheOnSnapshot = "rocksdb".equals(getKeyedStateBackend().getBackendTypeIdentifier());
+        getMetricGroup().gauge("cachedUsers", () -> cache.size());
     }
 
     @Override
     public void processElement(StreamRecord<UserEvent> record) throws Exception {
         UserEvent event = record.getValue();
-        long watermark = timers.currentWatermark();
-        long firstOpen = spec.firstOpenWindowMaxTimestamp(event.eventTime, watermark);
+        long firstOpen =
+                spec.firstOpenWindowMaxTimestamp(event.eventTime, timers.currentWatermark());
         if (firstOpen == Long.MIN_VALUE) {
             return; // late for every window: the router upstream already reported it
         }
         String user = (String) getCurrentKey();
-        if (cachedSlices >= maxCachedSlices) {
-            writeBack();
-            setCurrentKey(user);
-        }
-        long slice = spec.paneStart(event.eventTime);
-        CachedSlice cached = lookup(user, slice);
-        if (cached.acc == null) {
+        UserSlices mine = cached(user);
+        long start = spec.paneStart(event.eventTime);
+        int i = mine.indexOf(start);
+        if (i < 0) {
             // A new slice: arm the first window that will read it. Later windows are armed by
             // each firing in turn (onEventTime), so no timer is registered per event.
-            cached.acc = aggregate.createAccumulator();
+            i = mine.insert(start, aggregate.createAccumulator(), true);
             timers.registerEventTimeTimer(VoidNamespace.INSTANCE, firstOpen);
         }
-        aggregate.add(event, cached.acc);
-        cached.dirty = true;
+        aggregate.add(event, mine.acc(i));
+        mine.markDirty(i);
     }
 
     /** Fires the window whose last millisecond is the timer's time, for the timer's user. */
     @Override
     public void onEventTime(InternalTimer<String, VoidNamespace> timer) throws Exception {
         String user = timer.getKey();
-        if (cachedSlices >= maxCachedSlices) {
-            writeBack();
-            setCurrentKey(user);
-        }
+        UserSlices mine = cached(user);
         long maxTimestamp = timer.getTimestamp();
         long windowEnd = maxTimestamp + 1;
         long windowStart = windowEnd - spec.sizeMs;
         long expiresBefore = windowStart + spec.slideMs; // slices no later window contains
         assembler.reset();
         boolean remaining = false;
-        for (long s = windowStart; s < windowEnd; s += spec.paneMs) {
-            CachedSlice cached = lookup(user, s);
-            if (cached.acc == null) continue;
-            assembler.add(cached.acc);
-            if (s < expiresBefore) {
-                slices.remove(s);
-                cached.acc = null;
-                cached.dirty = false;
+        for (int i = 0; i < mine.size(); i++) {
+            long start = mine.start(i);
+            if (start >= windowEnd) break;
+            if (start < windowStart) continue; // cannot happen: such slices expired earlier
+            assembler.add(mine.acc(i));
+            if (start < expiresBefore) {
+                slices.remove(start);
             } else {
                 remaining = true;
             }
         }
+        mine.removeBefore(expiresBefore);
         if (!assembler.isEmpty()) {
             output.collect(
                     reuse.replace(assembler.toResult(user, windowStart, windowEnd), maxTimestamp));
@@ -234,9 +227,9 @@ public final class SlicedWindowOperator extends AbstractStreamOperator<WindowRes
         if (remaining) {
             timers.registerEventTimeTimer(VoidNamespace.INSTANCE, maxTimestamp + spec.slideMs);
         }
-        // Forget what no later firing of this window chain reads: expired slices, and once the
-        // chain ends, the cached "no such slice" entries too.
-        evictClean(user, remaining ? expiresBefore : windowEnd);
+        if (mine.size() == 0) {
+            cache.remove(user);
+        }
     }
 
     @Override
@@ -257,56 +250,52 @@ public final class SlicedWindowOperator extends AbstractStreamOperator<WindowRes
         super.snapshotState(context);
     }
 
-    /** The cached slice of {@code user} (the current key), read from state on a miss. */
-    private CachedSlice lookup(String user, long slice) throws Exception {
-        Map<Long, CachedSlice> byStart = cache.computeIfAbsent(user, u -> new HashMap<>());
-        CachedSlice cached = byStart.get(slice);
-        if (cached == null) {
-            cached = new CachedSlice(slices.get(slice));
-            byStart.put(slice, cached);
-            cachedSlices++;
+    /**
+     * The cached slices of {@code user}, the current key: on a miss, read from state in one scan,
+     * and the least recently used user written back and dropped if the cache is full.
+     */
+    private UserSlices cached(String user) throws Exception {
+        UserSlices mine = cache.get(user);
+        if (mine != null) return mine;
+        mine = new UserSlices();
+        for (Map.Entry<Long, WindowStatsAccumulator> e : slices.entries()) {
+            mine.insert(e.getKey(), e.getValue(), false);
         }
-        return cached;
-    }
-
-    /** Drops the user's cache entries that need no write-back, for slices before {@code bound}. */
-    private void evictClean(String user, long bound) {
-        Map<Long, CachedSlice> byStart = cache.get(user);
-        if (byStart == null) return;
-        Iterator<Map.Entry<Long, CachedSlice>> it = byStart.entrySet().iterator();
-        while (it.hasNext()) {
-            Map.Entry<Long, CachedSlice> e = it.next();
-            if (e.getKey() < bound && !e.getValue().dirty) {
-                it.remove();
-                cachedSlices--;
-            }
+        if (cache.size() >= maxCachedUsers) {
+            Iterator<Map.Entry<String, UserSlices>> eldest = cache.entrySet().iterator();
+            Map.Entry<String, UserSlices> evicted = eldest.next();
+            eldest.remove();
+            writeBack(evicted.getKey(), evicted.getValue());
+            setCurrentKey(user);
         }
-        if (byStart.isEmpty()) cache.remove(user);
+        cache.put(user, mine);
+        return mine;
     }
 
     /**
-     * Writes every dirty slice back to keyed state and empties the cache. Changes the current key:
-     * callers in the middle of a record or timer set theirs again.
+     * Writes every changed slice back to keyed state; empties the cache unless its objects stay
+     * valid across a snapshot. Changes the current key.
      */
     private void writeBack() throws Exception {
-        for (Map.Entry<String, Map<Long, CachedSlice>> user : cache.entrySet()) {
-            boolean keySet = false;
-            for (Map.Entry<Long, CachedSlice> e : user.getValue().entrySet()) {
-                CachedSlice cached = e.getValue();
-                if (!cached.dirty) continue;
-                if (!keySet) {
-                    setCurrentKey(user.getKey());
-                    keySet = true;
-                }
-                slices.put(e.getKey(), cached.acc);
-            }
+        for (Map.Entry<String, UserSlices> e : cache.entrySet()) {
+            writeBack(e.getKey(), e.getValue());
         }
-        cache.clear();
-        cachedSlices = 0;
+        if (!keepCacheOnSnapshot) {
+            cache.clear();
+        }
     }
 
-    /** For tests: slices held in the cache. */
-    int cachedSlices() {
-        return cachedSlices;
+    private void writeBack(String user, UserSlices mine) throws Exception {
+        if (!mine.anyDirty()) return;
+        setCurrentKey(user);
+        for (int i = 0; i < mine.size(); i++) {
+            if (mine.isDirty(i)) slices.put(mine.start(i), mine.acc(i));
+        }
+        mine.markAllClean();
+    }
+
+    /** For tests: users held in the cache. */
+    int cachedUsers() {
+        return cache.size();
     }
 }

@@ -112,6 +112,11 @@ public final class WindowAggregationJob extends SuiteJob {
             ParsedOptions o,
             UnaryOperator<DataStream<UserEvent>> beforeWindows) {
         WindowSpec spec = WindowAggregationOptions.windowSpec(o);
+        // Object reuse: chained operators hand records on without a defensive copy. Safe here
+        // because no function of this job keeps or changes a record after passing it on: the
+        // parser makes new objects, the routers pass them through, the window operator keeps only
+        // slice accumulators and emits a new row per window, and the sinks serialize at once.
+        env.getConfig().enableObjectReuse();
         SingleOutputStreamOperator<UserEvent> events =
                 UserEventInput.read(
                         env,

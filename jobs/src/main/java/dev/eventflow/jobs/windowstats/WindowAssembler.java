@@ -64,14 +64,16 @@ public final class WindowAssembler {
 
     /** The row for the slices added since {@link #reset()}. */
     public WindowResult toResult(String userId, long windowStart, long windowEnd) {
-        WindowStatsAccumulator window =
-                new WindowStatsAccumulator(union.getResult(HllSketches.TYPE));
-        window.events = events;
-        window.purchases = purchases;
-        window.amountCount = amountCount;
-        window.sumAmount = sumAmount;
-        window.minAmount = minAmount;
-        window.maxAmount = maxAmount;
-        return window.toResult(userId, windowStart, windowEnd);
+        return WindowResult.of(
+                userId,
+                windowStart,
+                windowEnd,
+                events,
+                HllSketches.estimate(union),
+                purchases,
+                amountCount,
+                sumAmount,
+                minAmount,
+                maxAmount);
     }
 }

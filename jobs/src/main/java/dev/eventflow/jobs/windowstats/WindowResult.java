@@ -3,7 +3,7 @@ package dev.eventflow.jobs.windowstats;
 import java.util.Objects;
 
 /**
- * One closed window of one user: the output row of {@code window-aggregation} (DESIGN.md "Window
+ * One closed window of one user: the output row of {@code window-aggregation} (the README's "Window
  * output"). Amount fields are null when no event in the window carried an amount. A Flink POJO.
  */
 public class WindowResult {
@@ -30,6 +30,37 @@ public class WindowResult {
     public long purchases;
 
     public WindowResult() {}
+
+    /**
+     * The row from a window's totals; amount fields stay null when no event had an amount ({@code
+     * amountCount == 0}), as in SQL.
+     */
+    static WindowResult of(
+            String userId,
+            long windowStart,
+            long windowEnd,
+            long events,
+            long approxSessions,
+            long purchases,
+            long amountCount,
+            double sumAmount,
+            double minAmount,
+            double maxAmount) {
+        WindowResult r = new WindowResult();
+        r.userId = userId;
+        r.windowStart = windowStart;
+        r.windowEnd = windowEnd;
+        r.events = events;
+        r.approxSessions = approxSessions;
+        r.purchases = purchases;
+        if (amountCount > 0) {
+            r.sumAmount = sumAmount;
+            r.avgAmount = sumAmount / amountCount;
+            r.minAmount = minAmount;
+            r.maxAmount = maxAmount;
+        }
+        return r;
+    }
 
     @Override
     public boolean equals(Object o) {

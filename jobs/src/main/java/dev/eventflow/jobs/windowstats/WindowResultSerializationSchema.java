@@ -19,6 +19,17 @@ public final class WindowResultSerializationSchema
     private final String topic;
     private final String jobVersion;
 
+    /**
+     * The ISO-8601 text of the last window bounds written. Every user's rows of one slide share
+     * their bounds (a firing writes thousands of rows for the same window), and formatting an
+     * instant costs more than writing the rest of the row.
+     */
+    private transient long lastStart = Long.MIN_VALUE;
+
+    private transient String lastStartIso;
+    private transient long lastEnd = Long.MIN_VALUE;
+    private transient String lastEndIso;
+
     public WindowResultSerializationSchema(String topic) {
         this(topic, null);
     }
@@ -32,8 +43,18 @@ public final class WindowResultSerializationSchema
     @Override
     public ProducerRecord<byte[], byte[]> serialize(
             WindowResult r, KafkaSinkContext context, Long timestamp) {
+        if (r.windowStart != lastStart || lastStartIso == null) {
+            lastStart = r.windowStart;
+            lastStartIso = Json.isoTime(r.windowStart);
+        }
+        if (r.windowEnd != lastEnd || lastEndIso == null) {
+            lastEnd = r.windowEnd;
+            lastEndIso = Json.isoTime(r.windowEnd);
+        }
         return new ProducerRecord<>(
-                topic, r.userId.getBytes(StandardCharsets.UTF_8), toJson(r, jobVersion));
+                topic,
+                r.userId.getBytes(StandardCharsets.UTF_8),
+                toJson(r, lastStartIso, lastEndIso, jobVersion));
     }
 
     public static byte[] toJson(WindowResult r) {
@@ -41,12 +62,17 @@ public final class WindowResultSerializationSchema
     }
 
     public static byte[] toJson(WindowResult r, String jobVersion) {
+        return toJson(r, Json.isoTime(r.windowStart), Json.isoTime(r.windowEnd), jobVersion);
+    }
+
+    private static byte[] toJson(
+            WindowResult r, String windowStartIso, String windowEndIso, String jobVersion) {
         return Json.write(
                 g -> {
                     g.writeStartObject();
                     g.writeStringField("user_id", r.userId);
-                    g.writeStringField("window_start", Json.isoTime(r.windowStart));
-                    g.writeStringField("window_end", Json.isoTime(r.windowEnd));
+                    g.writeStringField("window_start", windowStartIso);
+                    g.writeStringField("window_end", windowEndIso);
                     g.writeNumberField("events", r.events);
                     g.writeNumberField("approx_sessions", r.approxSessions);
                     Json.number(g, "sum_amount", r.sumAmount);

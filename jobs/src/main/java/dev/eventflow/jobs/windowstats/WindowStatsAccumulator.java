@@ -72,19 +72,16 @@ public final class WindowStatsAccumulator {
      * SQL).
      */
     public WindowResult toResult(String userId, long windowStart, long windowEnd) {
-        WindowResult r = new WindowResult();
-        r.userId = userId;
-        r.windowStart = windowStart;
-        r.windowEnd = windowEnd;
-        r.events = events;
-        r.approxSessions = HllSketches.estimate(sessions);
-        r.purchases = purchases;
-        if (amountCount > 0) {
-            r.sumAmount = sumAmount;
-            r.avgAmount = sumAmount / amountCount;
-            r.minAmount = minAmount;
-            r.maxAmount = maxAmount;
-        }
-        return r;
+        return WindowResult.of(
+                userId,
+                windowStart,
+                windowEnd,
+                events,
+                HllSketches.estimate(sessions),
+                purchases,
+                amountCount,
+                sumAmount,
+                minAmount,
+                maxAmount);
     }
 }

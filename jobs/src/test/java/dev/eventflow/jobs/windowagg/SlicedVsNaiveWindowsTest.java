@@ -103,7 +103,7 @@ class SlicedVsNaiveWindowsTest {
         int cache =
                 variant == Variant.HEAP_TINY_CACHE || variant == Variant.ROCKSDB_TINY_CACHE
                         ? 1 + random.nextInt(3)
-                        : SlicedWindowOperator.DEFAULT_MAX_CACHED_SLICES;
+                        : SlicedWindowOperator.DEFAULT_MAX_CACHED_USERS;
         StateBackend backend =
                 variant == Variant.HEAP || variant == Variant.HEAP_TINY_CACHE
                         ? null // the harness's heap backend
@@ -161,7 +161,7 @@ class SlicedVsNaiveWindowsTest {
             assertThat(keys.count()).as("users with slices in keyed state").isZero();
         }
         assertThat(chain.window.numEventTimeTimers()).as("event-time timers").isZero();
-        assertThat(op.cachedSlices()).as("cached slices").isZero();
+        assertThat(op.cachedUsers()).as("cached users").isZero();
     }
 
     private static final Comparator<WindowResult> BY_WINDOW =
