@@ -8,6 +8,7 @@ import dev.eventflow.common.kafka.KafkaPreflight;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -26,16 +27,22 @@ public abstract class SuiteJob {
 
     private final String name;
     private final String summary;
+    private final Supplier<OptionSet> options;
     private final RuntimeExecutionMode executionMode;
 
-    /** A continuous (STREAMING) job. */
-    protected SuiteJob(String name, String summary) {
-        this(name, summary, RuntimeExecutionMode.STREAMING);
+    /** A continuous (STREAMING) job with the given option set. */
+    protected SuiteJob(String name, String summary, Supplier<OptionSet> options) {
+        this(name, summary, options, RuntimeExecutionMode.STREAMING);
     }
 
-    protected SuiteJob(String name, String summary, RuntimeExecutionMode executionMode) {
+    protected SuiteJob(
+            String name,
+            String summary,
+            Supplier<OptionSet> options,
+            RuntimeExecutionMode executionMode) {
         this.name = name;
         this.summary = summary;
+        this.options = options;
         this.executionMode = executionMode;
     }
 
@@ -57,8 +64,10 @@ public abstract class SuiteJob {
         return executionMode;
     }
 
-    /** Every option the job accepts (common ones included). */
-    public abstract OptionSet options();
+    /** Every option the job accepts (common ones included), as its constructor declared them. */
+    public final OptionSet options() {
+        return options.get();
+    }
 
     /**
      * Cross-option validation that needs no broker (e.g. slide must not exceed size): the job's own

@@ -2,7 +2,6 @@ package dev.eventflow.jobs.dedup;
 
 import dev.eventflow.common.config.CommonOptions;
 import dev.eventflow.common.config.Option;
-import dev.eventflow.common.config.OptionSet;
 import dev.eventflow.common.config.ParsedOptions;
 import dev.eventflow.common.event.UserEvent;
 import dev.eventflow.common.flink.UserEventInput;
@@ -45,12 +44,8 @@ public final class DedupJob extends SuiteJob {
         super(
                 NAME,
                 "drops duplicate event_ids within a watermark horizon, writes each event once"
-                        + " (Spark: dropDuplicatesWithinWatermark)");
-    }
-
-    @Override
-    public OptionSet options() {
-        return DedupOptions.optionSet();
+                        + " (Spark: dropDuplicatesWithinWatermark)",
+                DedupOptions::optionSet);
     }
 
     /**

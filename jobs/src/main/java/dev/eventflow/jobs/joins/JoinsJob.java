@@ -2,7 +2,6 @@ package dev.eventflow.jobs.joins;
 
 import dev.eventflow.common.config.CommonOptions;
 import dev.eventflow.common.config.Option;
-import dev.eventflow.common.config.OptionSet;
 import dev.eventflow.common.config.ParsedOptions;
 import dev.eventflow.common.event.Parsed;
 import dev.eventflow.common.event.ParsingDeserializationSchema;
@@ -66,12 +65,8 @@ public final class JoinsJob extends SuiteJob {
                 NAME,
                 "ad impressions x clicks: interval, left/full outer interval joins with bounded"
                         + " state; user events enriched from a compacted profiles topic (Spark:"
-                        + " stream-stream and stream-static joins)");
-    }
-
-    @Override
-    public OptionSet options() {
-        return JoinsOptions.optionSet();
+                        + " stream-stream and stream-static joins)",
+                JoinsOptions::optionSet);
     }
 
     @Override

@@ -1,7 +1,6 @@
 package dev.eventflow.jobs.lateaudit;
 
 import dev.eventflow.common.config.CommonOptions;
-import dev.eventflow.common.config.OptionSet;
 import dev.eventflow.common.config.ParsedOptions;
 import dev.eventflow.common.event.UserEvent;
 import dev.eventflow.common.flink.UserEventInput;
@@ -60,12 +59,8 @@ public final class LateAuditJob extends SuiteJob {
                 NAME,
                 "late-event audit: on-time / late / lost against two watermark tiers, per-window"
                         + " late SLIs, deterministic late samples (Spark: dual withWatermark tiers +"
-                        + " foreachBatch logging)");
-    }
-
-    @Override
-    public OptionSet options() {
-        return LateAuditOptions.optionSet();
+                        + " foreachBatch logging)",
+                LateAuditOptions::optionSet);
     }
 
     @Override

@@ -2,7 +2,6 @@ package dev.eventflow.jobs.reconcile;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.eventflow.common.config.CommonOptions;
-import dev.eventflow.common.config.OptionSet;
 import dev.eventflow.common.config.ParsedOptions;
 import dev.eventflow.common.event.Parsed;
 import dev.eventflow.common.event.ParsingDeserializationSchema;
@@ -83,12 +82,8 @@ public final class ReconcileJob extends SuiteJob {
                 "batch recomputation of window-aggregation over a time range, exact distinct"
                         + " sessions, diff against the fast path's output (Spark: the \"Fast +"
                         + " Accurate\" periodic batch reconciliation)",
+                ReconcileOptions::optionSet,
                 RuntimeExecutionMode.BATCH);
-    }
-
-    @Override
-    public OptionSet options() {
-        return ReconcileOptions.optionSet();
     }
 
     @Override

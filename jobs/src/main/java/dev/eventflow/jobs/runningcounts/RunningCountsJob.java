@@ -2,7 +2,6 @@ package dev.eventflow.jobs.runningcounts;
 
 import dev.eventflow.common.config.CommonOptions;
 import dev.eventflow.common.config.Option;
-import dev.eventflow.common.config.OptionSet;
 import dev.eventflow.common.config.ParsedOptions;
 import dev.eventflow.common.event.UserEvent;
 import dev.eventflow.common.flink.UserEventInput;
@@ -50,12 +49,8 @@ public final class RunningCountsJob extends SuiteJob {
                 NAME,
                 "per-user running count, first/last seen, last session as an upsert topic, with"
                         + " timeouts and TTL (Spark: applyInPandasWithState, update mode,"
-                        + " GroupStateTimeout)");
-    }
-
-    @Override
-    public OptionSet options() {
-        return RunningCountsOptions.optionSet();
+                        + " GroupStateTimeout)",
+                RunningCountsOptions::optionSet);
     }
 
     @Override

@@ -1,7 +1,6 @@
 package dev.eventflow.jobs.windowagg;
 
 import dev.eventflow.common.config.CommonOptions;
-import dev.eventflow.common.config.OptionSet;
 import dev.eventflow.common.config.ParsedOptions;
 import dev.eventflow.common.event.UserEvent;
 import dev.eventflow.common.flink.UserEventInput;
@@ -61,12 +60,8 @@ public final class WindowAggregationJob extends SuiteJob {
                 NAME,
                 "per-user sliding/tumbling event-time windows: count, HLL distinct sessions,"
                         + " amounts, purchases (Spark: withWatermark + groupBy(window) + agg, append"
-                        + " mode, transactional Kafka sink)");
-    }
-
-    @Override
-    public OptionSet options() {
-        return WindowAggregationOptions.optionSet();
+                        + " mode, transactional Kafka sink)",
+                WindowAggregationOptions::optionSet);
     }
 
     @Override
