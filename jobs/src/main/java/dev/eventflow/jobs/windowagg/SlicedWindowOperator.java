@@ -190,19 +190,45 @@ public final class SlicedWindowOperator extends AbstractStreamOperator<WindowRes
         if (i < 0) {
             // A new slice: arm the first window that will read it. Later windows are armed by
             // each firing in turn (onEventTime), so no timer is registered per event.
-            i = mine.insert(start, aggregate.createAccumulator(), true);
+            i = mine.insert(start, aggregate.createAccumulator(), false);
             timers.registerEventTimeTimer(VoidNamespace.INSTANCE, firstOpen);
         }
         aggregate.add(event, mine.acc(i));
         mine.markDirty(i);
     }
 
-    /** Fires the window whose last millisecond is the timer's time, for the timer's user. */
+    /**
+     * Fires the window whose last millisecond is the timer's time, for the timer's user, and every
+     * later window of the user that the watermark has also passed (a watermark that jumps several
+     * slides, as in a catch-up, then costs one timer per user instead of one per window). Re-arms
+     * the timer for the user's next window while the user has slices in it.
+     */
     @Override
     public void onEventTime(InternalTimer<String, VoidNamespace> timer) throws Exception {
         String user = timer.getKey();
         UserSlices mine = cached(user);
+        long watermark = timers.currentWatermark();
         long maxTimestamp = timer.getTimestamp();
+        boolean next = fire(user, mine, maxTimestamp);
+        for (maxTimestamp += spec.slideMs;
+                next && maxTimestamp <= watermark;
+                maxTimestamp += spec.slideMs) {
+            // This window fires now, so a timer a new slice armed for it must not fire it again.
+            timers.deleteEventTimeTimer(VoidNamespace.INSTANCE, maxTimestamp);
+            next = fire(user, mine, maxTimestamp);
+        }
+        if (next) {
+            timers.registerEventTimeTimer(VoidNamespace.INSTANCE, maxTimestamp);
+        }
+        // A user left with no slice stays cached (as "nothing in state"): most users come back
+        // within minutes, and knowing that saves a state scan then. The LRU bound evicts them.
+    }
+
+    /**
+     * Emits the user's window ending at {@code maxTimestamp} (if any slice of it holds events),
+     * deletes the slices no later window needs, and says whether the next window holds any.
+     */
+    private boolean fire(String user, UserSlices mine, long maxTimestamp) throws Exception {
         long windowEnd = maxTimestamp + 1;
         long windowStart = windowEnd - spec.sizeMs;
         long expiresBefore = windowStart + spec.slideMs; // slices no later window contains
@@ -213,10 +239,10 @@ public final class SlicedWindowOperator extends AbstractStreamOperator<WindowRes
             if (start >= windowEnd) break;
             if (start < windowStart) continue; // cannot happen: such slices expired earlier
             assembler.add(mine.acc(i));
-            if (start < expiresBefore) {
-                slices.remove(start);
-            } else {
+            if (start >= expiresBefore) {
                 remaining = true;
+            } else if (mine.isPersisted(i)) {
+                slices.remove(start); // a slice never written back has nothing to delete
             }
         }
         mine.removeBefore(expiresBefore);
@@ -224,12 +250,7 @@ public final class SlicedWindowOperator extends AbstractStreamOperator<WindowRes
             output.collect(
                     reuse.replace(assembler.toResult(user, windowStart, windowEnd), maxTimestamp));
         }
-        if (remaining) {
-            timers.registerEventTimeTimer(VoidNamespace.INSTANCE, maxTimestamp + spec.slideMs);
-        }
-        if (mine.size() == 0) {
-            cache.remove(user);
-        }
+        return remaining;
     }
 
     @Override
@@ -259,7 +280,7 @@ public final class SlicedWindowOperator extends AbstractStreamOperator<WindowRes
         if (mine != null) return mine;
         mine = new UserSlices();
         for (Map.Entry<Long, WindowStatsAccumulator> e : slices.entries()) {
-            mine.insert(e.getKey(), e.getValue(), false);
+            mine.insert(e.getKey(), e.getValue(), true);
         }
         if (cache.size() >= maxCachedUsers) {
             Iterator<Map.Entry<String, UserSlices>> eldest = cache.entrySet().iterator();
@@ -291,11 +312,13 @@ public final class SlicedWindowOperator extends AbstractStreamOperator<WindowRes
         for (int i = 0; i < mine.size(); i++) {
             if (mine.isDirty(i)) slices.put(mine.start(i), mine.acc(i));
         }
-        mine.markAllClean();
+        mine.markAllWritten();
     }
 
-    /** For tests: users held in the cache. */
-    int cachedUsers() {
-        return cache.size();
+    /** For tests: slices held in the cache (users with none do not count). */
+    int cachedSlices() {
+        int n = 0;
+        for (UserSlices mine : cache.values()) n += mine.size();
+        return n;
     }
 }

@@ -14,6 +14,7 @@ final class UserSlices {
     private long[] starts = new long[8];
     private WindowStatsAccumulator[] accs = new WindowStatsAccumulator[8];
     private boolean[] dirty = new boolean[8];
+    private boolean[] persisted = new boolean[8];
     private int size;
 
     int size() {
@@ -36,8 +37,15 @@ final class UserSlices {
         dirty[i] = true;
     }
 
-    void markAllClean() {
+    /** Whether keyed state holds a copy of the slice (read from it, or written back since). */
+    boolean isPersisted(int i) {
+        return persisted[i];
+    }
+
+    /** After a write-back: every slice is in keyed state as cached. */
+    void markAllWritten() {
         Arrays.fill(dirty, 0, size, false);
+        Arrays.fill(persisted, 0, size, true);
     }
 
     boolean anyDirty() {
@@ -51,23 +59,29 @@ final class UserSlices {
         return -1;
     }
 
-    /** Adds a slice (not yet present), keeping start order; returns its index. */
-    int insert(long start, WindowStatsAccumulator acc, boolean isDirty) {
+    /**
+     * Adds a slice (not yet present), keeping start order; returns its index. A slice read from
+     * state is clean and persisted; a new one is dirty and not persisted.
+     */
+    int insert(long start, WindowStatsAccumulator acc, boolean fromState) {
         if (size == starts.length) {
             starts = Arrays.copyOf(starts, size * 2);
             accs = Arrays.copyOf(accs, size * 2);
             dirty = Arrays.copyOf(dirty, size * 2);
+            persisted = Arrays.copyOf(persisted, size * 2);
         }
         int i = size;
         while (i > 0 && starts[i - 1] > start) {
             starts[i] = starts[i - 1];
             accs[i] = accs[i - 1];
             dirty[i] = dirty[i - 1];
+            persisted[i] = persisted[i - 1];
             i--;
         }
         starts[i] = start;
         accs[i] = acc;
-        dirty[i] = isDirty;
+        dirty[i] = !fromState;
+        persisted[i] = fromState;
         size++;
         return i;
     }
@@ -80,6 +94,7 @@ final class UserSlices {
         System.arraycopy(starts, n, starts, 0, size - n);
         System.arraycopy(accs, n, accs, 0, size - n);
         System.arraycopy(dirty, n, dirty, 0, size - n);
+        System.arraycopy(persisted, n, persisted, 0, size - n);
         Arrays.fill(accs, size - n, size, null);
         size -= n;
     }

@@ -13,6 +13,7 @@ import dev.eventflow.jobs.windowstats.WindowSpec;
 import java.util.function.UnaryOperator;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
@@ -112,6 +113,7 @@ public final class WindowAggregationJob extends SuiteJob {
         // parser makes new objects, the routers pass them through, the window operator keeps only
         // slice accumulators and emits a new row per window, and the sinks serialize at once.
         env.getConfig().enableObjectReuse();
+        env.configure(timersOnHeap());
         SingleOutputStreamOperator<UserEvent> events =
                 UserEventInput.read(
                         env,
@@ -138,6 +140,22 @@ public final class WindowAggregationJob extends SuiteJob {
                 "late",
                 new LateEventSerializationSchema(o.get(CommonOptions.LATE_TOPIC)),
                 Operators.SINK_LATE);
+    }
+
+    /** The RocksDB setting that keeps this job's event-time timers on the heap. */
+    static final String TIMER_SERVICE_FACTORY = "state.backend.rocksdb.timer-service.factory";
+
+    /**
+     * Timers on the heap, also with RocksDB state: the sliced window operator keeps one or two
+     * timers per active user (its next window ends), a few hundred bytes per user, and RocksDB's
+     * timer queue (a seek per refill of its per-key-group cache) costs more than the windows' state
+     * itself. Heap timers are checkpointed with the keyed state like RocksDB's. Jobs with a timer
+     * per record (dedup, the joins) keep the cluster's setting.
+     */
+    static Configuration timersOnHeap() {
+        Configuration conf = new Configuration();
+        conf.setString(TIMER_SERVICE_FACTORY, "HEAP");
+        return conf;
     }
 
     @Override

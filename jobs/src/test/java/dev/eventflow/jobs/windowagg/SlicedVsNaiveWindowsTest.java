@@ -161,7 +161,7 @@ class SlicedVsNaiveWindowsTest {
             assertThat(keys.count()).as("users with slices in keyed state").isZero();
         }
         assertThat(chain.window.numEventTimeTimers()).as("event-time timers").isZero();
-        assertThat(op.cachedUsers()).as("cached users").isZero();
+        assertThat(op.cachedSlices()).as("cached slices").isZero();
     }
 
     private static final Comparator<WindowResult> BY_WINDOW =
