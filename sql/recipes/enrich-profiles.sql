@@ -3,7 +3,7 @@
 --
 -- Question: for each event, which country and segment did its user have WHEN THE EVENT HAPPENED?
 --
--- Replaces (Spark, section 19.1): a stream-static join,
+-- Replaces (Spark): a stream-static join,
 --   profiles = spark.read.format("kafka").option("subscribe", "user-profiles").load() ...
 --   events.join(profiles, "user_id", "left")
 -- whose static side never sees an update until restart (cached) or is re-read every micro-batch.

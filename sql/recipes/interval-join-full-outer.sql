@@ -5,7 +5,7 @@
 -- which clicks have no impression within the bound before them (a lost impression, a click too
 -- late or before its impression)?
 --
--- Replaces (Spark, section 20): the same stream-stream join with joinType "fullOuter"; the unmatched
+-- Replaces (Spark): the same stream-stream join with joinType "fullOuter"; the unmatched
 -- rows of each side are emitted once the watermark rules out a match.
 --
 -- Flink: a FULL JOIN with the time condition is an outer interval join with the same bounded state

@@ -2,7 +2,7 @@
 --
 -- Question: which impressions were NOT clicked within JOIN_BOUND (${JOIN_BOUND})?
 --
--- Replaces (Spark, section 20): the same join with joinType "leftOuter"; unmatched impressions are
+-- Replaces (Spark): the same join with joinType "leftOuter"; unmatched impressions are
 -- emitted only once the watermark passes impression_time + bound.
 --
 -- Flink: a LEFT JOIN with the time condition is an outer interval join: the same bounded state,

@@ -3,12 +3,12 @@
 -- Question: which impressions were clicked, and when, counting a click only if it came within
 -- JOIN_BOUND (${JOIN_BOUND}) after its impression?
 --
--- Replaces (Spark, sections 19-20): a stream-stream join with watermarks on both sides and
+-- Replaces (Spark): a stream-stream join with watermarks on both sides and
 -- expr("click_time >= impression_time AND click_time <= impression_time + interval 10 minutes").
 --
 -- Flink: an interval join. State is bounded by the time condition: an impression is dropped once
 -- the clicks' watermark passes impression_time + bound, a click once the impressions' watermark
--- passes click_time (section 20's cleanup rule). A join without the time condition would keep both
+-- passes click_time (the join cleanup rule). A join without the time condition would keep both
 -- sides forever: don't.
 
 -- @include ddl/ad-events.sql

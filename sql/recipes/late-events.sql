@@ -3,7 +3,7 @@
 -- Question: which events arrived after the main watermark had closed every window they belong to,
 -- by how much, and would a longer (audit) watermark still have caught them?
 --
--- Replaces (Spark, sections 17 and 23): a second, longer-watermark "audit" stream classifying rows
+-- Replaces (Spark): a second, longer-watermark "audit" stream classifying rows
 -- where event_time < watermark, in foreachBatch.
 --
 -- Flink: CURRENT_WATERMARK(ts) is the watermark a row meets; a row is late when the newest window

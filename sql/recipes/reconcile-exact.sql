@@ -6,7 +6,7 @@
 -- Question: per user and 5-minute window sliding by 1 minute, inside [FROM, TO) (${FROM} ..
 -- ${TO}), what are the exact counts, sums and distinct sessions, whatever arrived late?
 --
--- Replaces (Spark, seed 17.4 and 24): spark.read.format("kafka")
+-- Replaces (Spark): spark.read.format("kafka")
 --     .option("startingOffsetsByTimestamp", ...).option("endingOffsetsByTimestamp", ...).load()
 --     .groupBy(window(col("event_time"), "5 minutes", "1 minute"), col("user_id"))
 --     .agg(count("*"), countDistinct("session_id"), approx_count_distinct("session_id"), ...)

@@ -3,7 +3,7 @@
 -- Question: for every user, how many events so far, first and last seen, and the latest session.
 --
 -- Replaces (Spark): groupBy("user").applyInPandasWithState(update_count, ..., outputMode="update",
--- timeoutConf="NoTimeout"), and the plain groupBy("user_id").count() in update mode: section 13's
+-- timeoutConf="NoTimeout"), and the plain groupBy("user_id").count() in update mode: the unbounded-state trap's
 -- "Case A", whose state grows with every new key.
 --
 -- Flink: a non-windowed GROUP BY emits an update per change, written to an upsert-kafka topic keyed

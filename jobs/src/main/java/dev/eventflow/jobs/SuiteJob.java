@@ -1,41 +1,163 @@
 package dev.eventflow.jobs;
 
+import dev.eventflow.common.config.Option;
 import dev.eventflow.common.config.OptionSet;
 import dev.eventflow.common.config.ParsedOptions;
+import dev.eventflow.common.flink.JobEnvironment;
+import dev.eventflow.common.kafka.KafkaPreflight;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
 import org.apache.flink.api.common.RuntimeExecutionMode;
+import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
-/** One job of the suite, as the {@link Launcher} sees it. */
-public interface SuiteJob {
+/**
+ * One job of the suite, as the {@link Launcher} sees it, and the skeleton every job runs on. A job
+ * writes its topology ({@link #buildPipeline}), its options ({@link #options}, composed from the
+ * groups in {@code dev.eventflow.common.config.OptionGroups}) and a one-line banner; the start-up
+ * checks, the environment, the banner, the web UI hint and the execution are written once, here, in
+ * {@link #run}.
+ *
+ * <p>Adding something to every job (an option group, a sink, a start-up check) is a change to this
+ * class or to {@code OptionGroups}, not to six jobs.
+ */
+public abstract class SuiteJob {
+
+    private final String name;
+    private final String summary;
+    private final Supplier<OptionSet> options;
+    private final RuntimeExecutionMode executionMode;
+
+    /** A continuous (STREAMING) job with the given option set. */
+    protected SuiteJob(String name, String summary, Supplier<OptionSet> options) {
+        this(name, summary, options, RuntimeExecutionMode.STREAMING);
+    }
+
+    protected SuiteJob(
+            String name,
+            String summary,
+            Supplier<OptionSet> options,
+            RuntimeExecutionMode executionMode) {
+        this.name = name;
+        this.summary = summary;
+        this.options = options;
+        this.executionMode = executionMode;
+    }
 
     /** The launcher's job name, e.g. {@code window-aggregation}. */
-    String name();
+    public final String name() {
+        return name;
+    }
 
     /** One line: what it computes and which Spark construct it replaces. */
-    String summary();
-
-    /** Every option the job accepts (common ones included). */
-    OptionSet options();
+    public final String summary() {
+        return summary;
+    }
 
     /**
-     * Cross-option validation that needs no broker (e.g. slide must not exceed size).
+     * The runtime mode {@link #run} executes in: STREAMING for the continuous jobs, BATCH for
+     * bounded recomputations such as reconcile. The only place a job's mode is decided.
+     */
+    public final RuntimeExecutionMode executionMode() {
+        return executionMode;
+    }
+
+    /** Every option the job accepts (common ones included), as its constructor declared them. */
+    public final OptionSet options() {
+        return options.get();
+    }
+
+    /**
+     * Cross-option validation that needs no broker (e.g. slide must not exceed size): the job's own
+     * rules ({@link #validateJobOptions}), then the rules every job shares.
      *
      * @throws dev.eventflow.common.config.InvalidOptionException naming the option
      */
-    default void validate(ParsedOptions options) {}
-
-    /** STREAMING for the continuous jobs; BATCH for bounded recomputations such as reconcile. */
-    default RuntimeExecutionMode executionMode() {
-        return RuntimeExecutionMode.STREAMING;
+    public final void validate(ParsedOptions options) {
+        validateJobOptions(options);
+        KafkaPreflight.validateTransactionTimeoutAgainstCheckpoints(options);
     }
+
+    /** The job's own cross-option rules; none by default. */
+    protected void validateJobOptions(ParsedOptions options) {}
 
     /**
      * Adds the complete production pipeline (Kafka sources, operators, Kafka sinks) to {@code env}
      * without contacting any broker. {@link #run} calls it after its start-up checks; the job-graph
      * contract test calls it to check every operator's uid and serializers.
      */
-    void buildPipeline(StreamExecutionEnvironment env, ParsedOptions options);
+    public abstract void buildPipeline(StreamExecutionEnvironment env, ParsedOptions options);
 
-    /** Checks the environment, builds the pipeline and executes it; returns when the job ends. */
-    void run(ParsedOptions options) throws Exception;
+    /**
+     * Every topic the job touches, for start-up checks and topic creation: by default the value of
+     * every {@code --*-topic} option the job declares (unset optional ones left out), so a new
+     * input or output topic is checked and created as soon as its option exists. A job whose topics
+     * depend on its mode (joins) lists them itself.
+     */
+    protected List<String> topics(ParsedOptions options) {
+        List<String> topics = new ArrayList<>();
+        for (Option<?> option : options().options()) {
+            Object value = options.get(option);
+            if (option.key().endsWith("-topic") && value != null) topics.add(value.toString());
+        }
+        return topics;
+    }
+
+    /** Topic-level configs {@code --create-topics} applies, by topic; none by default. */
+    protected Map<String, Map<String, String>> topicConfigs(ParsedOptions options) {
+        return Map.of();
+    }
+
+    /**
+     * What {@link #run} prints after the run name: inputs, outputs and the settings that matter.
+     */
+    protected abstract String banner(ParsedOptions options);
+
+    /**
+     * The name of one run, as Flink shows it and as the banner starts: the job name, plus whatever
+     * tells its runs apart (the join mode).
+     */
+    protected String runName(ParsedOptions options) {
+        return name;
+    }
+
+    /**
+     * Builds the pipeline for one run and says what to do once it has finished. The default builds
+     * {@link #buildPipeline} and does nothing afterwards; a bounded job that reports on its own
+     * output (reconcile) builds a run-specific pipeline and reads the report back.
+     */
+    protected AfterRun prepareRun(StreamExecutionEnvironment env, ParsedOptions options)
+            throws Exception {
+        buildPipeline(env, options);
+        return () -> {};
+    }
+
+    /** What a run does after the job has finished. */
+    @FunctionalInterface
+    protected interface AfterRun {
+        void finished() throws Exception;
+    }
+
+    /**
+     * Checks the environment, builds the pipeline and executes it in {@link #executionMode()};
+     * returns when the job ends.
+     *
+     * @throws dev.eventflow.common.kafka.StartupCheckException when a start-up check fails
+     */
+    public final void run(ParsedOptions options) throws Exception {
+        KafkaPreflight.check(options, topics(options), topicConfigs(options));
+        StreamExecutionEnvironment env = JobEnvironment.create(options, name, executionMode);
+        AfterRun afterRun = prepareRun(env, options);
+        String runName = runName(options);
+        System.out.println(runName + ": " + banner(options));
+        if (JobEnvironment.isStandalone()) {
+            System.out.println(
+                    "local Flink web UI: http://localhost:"
+                            + env.getConfiguration().get(RestOptions.PORT));
+        }
+        env.execute(runName);
+        afterRun.finished();
+    }
 }

@@ -1,7 +1,7 @@
 package dev.eventflow.sql;
 
 import dev.eventflow.common.event.MalformedEventException;
-import dev.eventflow.common.event.UserEventParser;
+import dev.eventflow.common.time.EventTimes;
 import org.apache.flink.table.annotation.DataTypeHint;
 import org.apache.flink.table.functions.ScalarFunction;
 
@@ -32,7 +32,7 @@ public final class EventTimeMillis extends ScalarFunction {
     public @DataTypeHint("BIGINT NOT NULL") Long eval(String eventTime) {
         if (eventTime == null) return -1L;
         try {
-            long t = UserEventParser.parseTime(eventTime);
+            long t = EventTimes.parse(eventTime);
             if (t < 0 || t > System.currentTimeMillis() + maxFutureSkewMs) return -1L;
             return t;
         } catch (MalformedEventException e) {

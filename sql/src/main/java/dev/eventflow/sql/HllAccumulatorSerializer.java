@@ -1,10 +1,10 @@
 package dev.eventflow.sql;
 
+import dev.eventflow.common.flink.StateSerializer;
 import dev.eventflow.common.sketch.HllSketchSerializer;
 import java.io.IOException;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
@@ -13,15 +13,10 @@ import org.apache.flink.core.memory.DataOutputView;
  * (the sketch's compact image), so SQL and DataStream state hold the same bytes for the same
  * sessions. Declared as the RAW type's serializer in {@link HllCountDistinct}: no Kryo.
  */
-public final class HllAccumulatorSerializer extends TypeSerializerSingleton<HllAccumulator> {
+public final class HllAccumulatorSerializer extends StateSerializer<HllAccumulator> {
     private static final long serialVersionUID = 1L;
 
     public static final HllAccumulatorSerializer INSTANCE = new HllAccumulatorSerializer();
-
-    @Override
-    public boolean isImmutableType() {
-        return false;
-    }
 
     @Override
     public HllAccumulator createInstance() {
@@ -34,29 +29,13 @@ public final class HllAccumulatorSerializer extends TypeSerializerSingleton<HllA
     }
 
     @Override
-    public HllAccumulator copy(HllAccumulator from, HllAccumulator reuse) {
-        return copy(from);
-    }
-
-    @Override
-    public int getLength() {
-        return -1;
-    }
-
-    @Override
-    public void serialize(HllAccumulator record, DataOutputView target) throws IOException {
+    protected void write(HllAccumulator record, DataOutputView target) throws IOException {
         HllSketchSerializer.INSTANCE.serialize(record.sketch, target);
     }
 
     @Override
-    public HllAccumulator deserialize(DataInputView source) throws IOException {
+    protected HllAccumulator read(DataInputView source) throws IOException {
         return new HllAccumulator(HllSketchSerializer.INSTANCE.deserialize(source));
-    }
-
-    @Override
-    public HllAccumulator deserialize(HllAccumulator reuse, DataInputView source)
-            throws IOException {
-        return deserialize(source);
     }
 
     @Override

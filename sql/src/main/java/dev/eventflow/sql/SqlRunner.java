@@ -7,9 +7,9 @@ import dev.eventflow.common.config.Option;
 import dev.eventflow.common.config.OptionSet;
 import dev.eventflow.common.config.ParsedOptions;
 import dev.eventflow.common.event.MalformedEventException;
-import dev.eventflow.common.event.UserEventParser;
 import dev.eventflow.common.flink.JobEnvironment;
 import dev.eventflow.common.kafka.StartupCheckException;
+import dev.eventflow.common.time.EventTimes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -211,7 +211,7 @@ public final class SqlRunner {
             } else if (INSTANT_VARS.contains(name)) {
                 long ms;
                 try {
-                    ms = UserEventParser.parseTime(e.getValue().trim());
+                    ms = EventTimes.parse(e.getValue().trim());
                 } catch (MalformedEventException bad) {
                     throw new InvalidOptionException(
                             "--var "

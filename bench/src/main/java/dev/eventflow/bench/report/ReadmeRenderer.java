@@ -10,13 +10,13 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Rewrites the body of the README's "Performance" section, between {@code <!-- bench:begin -->} and
- * {@code <!-- bench:end -->}, from a benchmark report ({@code bench/results/latest.json}): machine,
- * each variant's cost and its ratios to the floor, to the naive windows and to SQL, the latency and
- * the targets. On a README without the markers, the whole section body is replaced and the markers
- * are added.
+ * Rewrites the generated body of the "Performance" page (docs/performance.md), between {@code <!--
+ * bench:begin -->} and {@code <!-- bench:end -->}, from a benchmark report ({@code
+ * bench/results/latest.json}): machine, each variant's cost and its ratios to the floor, to the
+ * naive windows and to SQL, the latency and the targets. On a README without the markers, the whole
+ * section body is replaced and the markers are added.
  *
- * <pre>ReadmeRenderer [bench/results/latest.json] [README.md]</pre>
+ * <pre>ReadmeRenderer [bench/results/latest.json] [docs/performance.md]</pre>
  */
 public final class ReadmeRenderer {
 
@@ -28,7 +28,7 @@ public final class ReadmeRenderer {
 
     public static void main(String[] args) throws IOException {
         Path json = Path.of(args.length > 0 ? args[0] : "bench/results/latest.json");
-        Path readme = Path.of(args.length > 1 ? args[1] : "README.md");
+        Path readme = Path.of(args.length > 1 ? args[1] : "docs/performance.md");
         JsonNode report = Report.JSON.readTree(json.toFile());
         String text = Files.readString(readme, StandardCharsets.UTF_8);
         Files.writeString(readme, replaceSection(text, render(report)), StandardCharsets.UTF_8);
@@ -71,7 +71,7 @@ public final class ReadmeRenderer {
                 bench/run                    # the same with n = 300,000 and two sets of runs per variant
                 bench/run --jmh [REGEX]      # JMH micro-benchmarks (parser, accumulator, HLL, serializers, JSON)
                 bench/run --profile production-rocksdb   # JFR profile -> bench/results/profile-production-rocksdb.txt
-                bench/render-readme          # rewrite this section from bench/results/latest.json
+                bench/render-readme          # rewrite this page's figures from bench/results/latest.json
                 ```
 
                 """);

@@ -4,9 +4,8 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * The options every job understands (DESIGN.md "Contracts"), declared once. A job's own option set
- * is {@link #ALL} plus its specific options, so users, scripts and tools drive every job the same
- * way.
+ * The options the jobs share, declared once, so users, scripts and tools drive every job the same
+ * way. Jobs take them in groups ({@link OptionGroups}) and add their own options.
  */
 public final class CommonOptions {
 

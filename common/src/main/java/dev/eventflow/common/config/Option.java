@@ -49,83 +49,67 @@ public final class Option<T> implements Serializable {
         this.optional = optional;
     }
 
+    /** An option parsed by {@code parser}, without checks: the base of the factories below. */
+    private static <T> Option<T> parsed(
+            String key,
+            T defaultValue,
+            String description,
+            String valueHint,
+            SerializableFunction<String, T> parser) {
+        return new Option<>(
+                key, defaultValue, description, valueHint, parser, null, null, false, false);
+    }
+
     /** A string option; {@code defaultValue} null means required. */
     public static Option<String> string(String key, String defaultValue, String description) {
-        return new Option<>(
-                key,
-                defaultValue,
-                description,
-                "<text>",
-                s -> s,
-                s -> !s.isBlank(),
-                "must not be empty",
-                false,
-                false);
+        return parsed(key, defaultValue, description, "<text>", s -> s)
+                .check(s -> !s.isBlank(), "must not be empty");
     }
 
     /** A string option that may be left unset (absent means "feature off"). */
     public static Option<String> optionalString(String key, String description) {
+        Option<String> o = string(key, null, description);
         return new Option<>(
-                key,
+                o.key,
                 null,
                 description,
-                "<text>",
-                s -> s,
-                s -> !s.isBlank(),
-                "must not be empty",
+                o.valueHint,
+                o.parser,
+                o.check,
+                o.checkMessage,
                 false,
                 true);
     }
 
     public static Option<Duration> duration(String key, Duration defaultValue, String description) {
-        return new Option<>(
-                key,
-                defaultValue,
-                description,
-                "<duration>",
-                Durations::parse,
-                d -> !d.isNegative(),
-                "must not be negative",
-                false,
-                false);
+        return parsed(key, defaultValue, description, "<duration>", Durations::parse)
+                .check(d -> !d.isNegative(), "must not be negative");
     }
 
     public static Option<Integer> integer(String key, Integer defaultValue, String description) {
-        return new Option<>(
+        return parsed(
                 key,
                 defaultValue,
                 description,
                 "<int>",
-                s -> {
-                    try {
-                        return Integer.parseInt(s.trim());
-                    } catch (NumberFormatException e) {
-                        throw new IllegalArgumentException("'" + s + "' is not a whole number");
-                    }
-                },
-                null,
-                null,
-                false,
-                false);
+                s -> number(s, Integer::parseInt, "whole number"));
     }
 
     public static Option<Double> decimal(String key, Double defaultValue, String description) {
-        return new Option<>(
+        return parsed(
                 key,
                 defaultValue,
                 description,
                 "<number>",
-                s -> {
-                    try {
-                        return Double.parseDouble(s.trim());
-                    } catch (NumberFormatException e) {
-                        throw new IllegalArgumentException("'" + s + "' is not a number");
-                    }
-                },
-                null,
-                null,
-                false,
-                false);
+                s -> number(s, Double::parseDouble, "number"));
+    }
+
+    private static <N extends Number> N number(String s, Function<String, N> parse, String noun) {
+        try {
+            return parse.apply(s.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("'" + s + "' is not a " + noun);
+        }
     }
 
     /** A presence flag: {@code --bounded} means true; {@code --bounded false} is also accepted. */
@@ -152,7 +136,7 @@ public final class Option<T> implements Serializable {
         E[] values = type.getEnumConstants();
         String names =
                 String.join("|", Arrays.stream(values).map(Option::spell).toArray(String[]::new));
-        return new Option<>(
+        return parsed(
                 key,
                 defaultValue,
                 description,
@@ -162,11 +146,7 @@ public final class Option<T> implements Serializable {
                         if (spell(e).equals(s.trim().toLowerCase(Locale.ROOT))) return e;
                     }
                     throw new IllegalArgumentException("'" + s + "' is not one of " + names);
-                },
-                null,
-                null,
-                false,
-                false);
+                });
     }
 
     /** The command-line spelling of an enum constant: {@code EXACTLY_ONCE -> exactly-once}. */
@@ -178,32 +158,16 @@ public final class Option<T> implements Serializable {
     public Option<T> check(SerializablePredicate<T> predicate, String message) {
         SerializablePredicate<T> previous = check;
         String previousMessage = checkMessage;
-        if (previous == null) {
-            return new Option<>(
-                    key,
-                    defaultValue,
-                    description,
-                    valueHint,
-                    parser,
-                    predicate,
-                    message,
-                    flag,
-                    optional);
-        }
+        if (previous == null) return with(defaultValue, description, predicate, message);
         // Keep both checks; report whichever fails.
-        return new Option<>(
-                key,
+        return with(
                 defaultValue,
                 description,
-                valueHint,
-                parser,
                 v -> {
                     if (!previous.test(v)) throw new IllegalArgumentException(previousMessage);
                     return predicate.test(v);
                 },
-                message,
-                flag,
-                optional);
+                message);
     }
 
     /**
@@ -211,14 +175,27 @@ public final class Option<T> implements Serializable {
      * --output-topic}; declare it with {@link OptionSet#replace}.
      */
     public Option<T> withDefault(T newDefault, String newDescription) {
+        return with(Objects.requireNonNull(newDefault), newDescription, check, checkMessage);
+    }
+
+    /** The same option with another description (what it means in one job). */
+    public Option<T> describedAs(String newDescription) {
+        return with(defaultValue, newDescription, check, checkMessage);
+    }
+
+    private Option<T> with(
+            T newDefault,
+            String newDescription,
+            SerializablePredicate<T> newCheck,
+            String newCheckMessage) {
         return new Option<>(
                 key,
-                Objects.requireNonNull(newDefault),
+                newDefault,
                 newDescription,
                 valueHint,
                 parser,
-                check,
-                checkMessage,
+                newCheck,
+                newCheckMessage,
                 flag,
                 optional);
     }

@@ -2,12 +2,13 @@ package dev.eventflow.common.event;
 
 import java.util.Arrays;
 import java.util.Objects;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
- * A record that could not be turned into a {@link UserEvent}: the raw key and value as read, the
- * reason, and where it came from. Written to the dead-letter topic unchanged (value and key), with
- * the reason and the source coordinates in headers, so nothing is lost and it can be replayed. A
- * Flink POJO.
+ * A record that could not be parsed (into a {@link UserEvent}, an ad event, a fast-path row): the
+ * raw key and value as read, the reason, and where it came from. Written to the dead-letter topic
+ * unchanged (value and key), with the reason and the source coordinates in headers, so nothing is
+ * lost and it can be replayed. A Flink POJO.
  */
 public class DeadLetter {
 
@@ -39,6 +40,18 @@ public class DeadLetter {
         this.sourceTimestamp = sourceTimestamp;
         this.key = key;
         this.value = value;
+    }
+
+    /** The dead letter of a Kafka record that could not be parsed, for {@code reason}. */
+    public static DeadLetter of(ConsumerRecord<byte[], byte[]> record, String reason) {
+        return new DeadLetter(
+                reason,
+                record.topic(),
+                record.partition(),
+                record.offset(),
+                record.timestamp(),
+                record.key(),
+                record.value());
     }
 
     @Override

@@ -1,15 +1,10 @@
 package dev.eventflow.common.event;
 
 /**
- * What the Kafka source emits for every input record: exactly one of {@link #event} or {@link
- * #deadLetter} is set. Parsing happens inside the source so that the watermark is generated per
- * Kafka partition from the parsed event time; dead letters carry no event time and never move it. A
- * Flink POJO.
+ * {@link Parsed} user events under a plain class name, for code that builds the envelopes itself
+ * (benchmarks, hand-made test streams): its Flink type is found without help.
  */
-public class ParsedRecord {
-
-    public UserEvent event;
-    public DeadLetter deadLetter;
+public class ParsedRecord extends Parsed<UserEvent> {
 
     public ParsedRecord() {}
 
@@ -23,14 +18,5 @@ public class ParsedRecord {
         ParsedRecord r = new ParsedRecord();
         r.deadLetter = deadLetter;
         return r;
-    }
-
-    public boolean isEvent() {
-        return event != null;
-    }
-
-    @Override
-    public String toString() {
-        return isEvent() ? event.toString() : String.valueOf(deadLetter);
     }
 }

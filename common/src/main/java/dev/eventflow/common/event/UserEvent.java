@@ -4,7 +4,7 @@ import java.util.Objects;
 import org.apache.flink.api.common.typeinfo.TypeInfo;
 
 /**
- * One user event from the input topic (the README's "Input event" format). Public fields and a
+ * One user event from the input topic (the format in the README, "Formats"). Public fields and a
  * no-argument constructor; between operators it travels with the hand-written {@link
  * UserEventSerializer} (declared here with {@code @TypeInfo}, so every stream of events uses it):
  * no reflection and no Kryo on the hot path. No job keeps raw events in state.

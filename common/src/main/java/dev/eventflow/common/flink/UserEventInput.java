@@ -2,22 +2,29 @@ package dev.eventflow.common.flink;
 
 import dev.eventflow.common.config.CommonOptions;
 import dev.eventflow.common.config.ParsedOptions;
-import dev.eventflow.common.event.DeadLetterRouter;
+import dev.eventflow.common.event.DeadLetter;
 import dev.eventflow.common.event.DeadLetterSerializationSchema;
+import dev.eventflow.common.event.DeadLetterSplitter;
+import dev.eventflow.common.event.Parsed;
 import dev.eventflow.common.event.UserEvent;
 import dev.eventflow.common.kafka.KafkaSinks;
 import dev.eventflow.common.kafka.KafkaSources;
 import dev.eventflow.common.time.EventTimeWatermarks;
 import java.time.Duration;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
- * The front every user-event job shares, in one place: {@code --input-topic} read by a Kafka source
- * with per-partition bounded-out-of-orderness watermarks and idleness ({@code --watermark-delay},
- * {@code --idleness}), bounded by {@code --bounded} even after a restore, malformed records split
- * off and written exactly once to {@code --dlq-topic} with their reason. The job passes its own
- * operator ids, so the uids stay the job's (savepoints match state by uid).
+ * The front every job shares, in one place: a parsing Kafka source (malformed records become {@link
+ * Parsed} dead letters, never failures), the dead-letter split, and the exactly-once DLQ sink with
+ * the reason in headers. {@link #read} is the whole front of a user-event job: {@code
+ * --input-topic} read with per-partition bounded-out-of-orderness watermarks and idleness ({@code
+ * --watermark-delay}, {@code --idleness}), bounded by {@code --bounded} even after a restore. The
+ * job passes its own operator ids, so the uids stay the job's (savepoints match state by uid).
  *
  * <p>Spark equivalent: {@code spark.readStream.format("kafka")...} + {@code from_json} + a filter
  * on the parse result written to a DLQ topic by a second query.
@@ -60,24 +67,50 @@ public final class UserEventInput {
             OperatorId routeDeadLetters,
             OperatorId deadLetterSink) {
         SingleOutputStreamOperator<UserEvent> events =
-                env.fromSource(
-                                KafkaSources.userEventsSource(o, jobName),
-                                EventTimeWatermarks.forParsedRecords(
-                                        watermarkDelay, o.get(CommonOptions.IDLENESS)),
-                                source.operatorName())
-                        .uid(source.uid())
-                        .process(new DeadLetterRouter())
-                        .name(routeDeadLetters.operatorName())
-                        .uid(routeDeadLetters.uid());
-        events.getSideOutput(DeadLetterRouter.DEAD_LETTERS)
-                .sinkTo(
-                        KafkaSinks.create(
-                                o,
-                                jobName,
-                                "dlq",
-                                new DeadLetterSerializationSchema(o.get(CommonOptions.DLQ_TOPIC))))
-                .name(deadLetterSink.operatorName())
-                .uid(deadLetterSink.uid());
+                parsed(
+                        env,
+                        KafkaSources.userEventsSource(o, jobName),
+                        EventTimeWatermarks.forParsedRecords(
+                                watermarkDelay, o.get(CommonOptions.IDLENESS)),
+                        TypeInformation.of(UserEvent.class),
+                        source,
+                        routeDeadLetters);
+        sinkDeadLetters(o, jobName, deadLetters(events), deadLetterSink);
         return events;
+    }
+
+    /**
+     * Any parsing source, split: the parsed records, with their dead letters on {@link
+     * #deadLetters} for one shared {@link #sinkDeadLetters}.
+     */
+    public static <T> SingleOutputStreamOperator<T> parsed(
+            StreamExecutionEnvironment env,
+            Source<Parsed<T>, ?, ?> kafka,
+            WatermarkStrategy<Parsed<T>> watermarks,
+            TypeInformation<T> type,
+            OperatorId source,
+            OperatorId split) {
+        return env.fromSource(kafka, watermarks, source.operatorName())
+                .uid(source.uid())
+                .process(DeadLetterSplitter.<T>create(), type)
+                .name(split.operatorName())
+                .uid(split.uid());
+    }
+
+    /** The dead letters {@link #parsed} split off. */
+    public static DataStream<DeadLetter> deadLetters(SingleOutputStreamOperator<?> parsed) {
+        return parsed.getSideOutput(DeadLetterSplitter.DEAD_LETTERS);
+    }
+
+    /** Writes dead letters to {@code --dlq-topic}, exactly once, with their reason in headers. */
+    public static void sinkDeadLetters(
+            ParsedOptions o, String jobName, DataStream<DeadLetter> deadLetters, OperatorId sink) {
+        KafkaSinks.write(
+                deadLetters,
+                o,
+                jobName,
+                "dlq",
+                new DeadLetterSerializationSchema(o.get(CommonOptions.DLQ_TOPIC)),
+                sink);
     }
 }

@@ -2,10 +2,13 @@ package dev.eventflow.common.kafka;
 
 import dev.eventflow.common.config.CommonOptions;
 import dev.eventflow.common.config.ParsedOptions;
+import dev.eventflow.common.flink.OperatorId;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.sink.KafkaSinkBuilder;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamSink;
 
 /**
  * Kafka sinks with the suite's delivery presets: Spark's {@code kafka.transactional.id} sink, done
@@ -22,6 +25,22 @@ import org.apache.flink.connector.kafka.sink.KafkaSinkBuilder;
 public final class KafkaSinks {
 
     private KafkaSinks() {}
+
+    /**
+     * Writes {@code stream} to Kafka through {@link #create}, as operator {@code id} (its name and
+     * its uid, which savepoints match sink state by).
+     */
+    public static <T> DataStreamSink<T> write(
+            DataStream<T> stream,
+            ParsedOptions o,
+            String jobName,
+            String role,
+            KafkaRecordSerializationSchema<T> serializer,
+            OperatorId id) {
+        return stream.sinkTo(create(o, jobName, role, serializer))
+                .name(id.operatorName())
+                .uid(id.uid());
+    }
 
     /**
      * @param role short, stable name of this sink within the job ({@code out}, {@code late}, {@code

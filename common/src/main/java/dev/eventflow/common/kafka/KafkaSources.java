@@ -2,8 +2,9 @@ package dev.eventflow.common.kafka;
 
 import dev.eventflow.common.config.CommonOptions;
 import dev.eventflow.common.config.ParsedOptions;
-import dev.eventflow.common.event.ParsedRecord;
-import dev.eventflow.common.event.UserEventDeserializationSchema;
+import dev.eventflow.common.event.Parsed;
+import dev.eventflow.common.event.ParsingDeserializationSchema;
+import dev.eventflow.common.event.UserEvent;
 import dev.eventflow.common.event.UserEventParser;
 import org.apache.flink.api.connector.source.Boundedness;
 import org.apache.flink.api.connector.source.Source;
@@ -27,11 +28,11 @@ public final class KafkaSources {
     private KafkaSources() {}
 
     /** A source of parsed user events (malformed records become dead letters, never failures). */
-    public static KafkaSource<ParsedRecord> userEvents(ParsedOptions o, String jobName) {
+    public static KafkaSource<Parsed<UserEvent>> userEvents(ParsedOptions o, String jobName) {
         UserEventParser parser =
                 new UserEventParser(o.get(CommonOptions.MAX_FUTURE_SKEW).toMillis());
-        return KafkaSources.<ParsedRecord>base(o, jobName, o.get(CommonOptions.INPUT_TOPIC))
-                .setDeserializer(new UserEventDeserializationSchema(parser))
+        return KafkaSources.<Parsed<UserEvent>>base(o, jobName, o.get(CommonOptions.INPUT_TOPIC))
+                .setDeserializer(ParsingDeserializationSchema.userEvents(parser))
                 .build();
     }
 
@@ -41,8 +42,8 @@ public final class KafkaSources {
      * use this one: it is what makes "upgrade from a savepoint, then finish {@code --bounded}"
      * terminate.
      */
-    public static Source<ParsedRecord, KafkaPartitionSplit, KafkaSourceEnumState> userEventsSource(
-            ParsedOptions o, String jobName) {
+    public static Source<Parsed<UserEvent>, KafkaPartitionSplit, KafkaSourceEnumState>
+            userEventsSource(ParsedOptions o, String jobName) {
         return boundedOnRestore(userEvents(o, jobName));
     }
 

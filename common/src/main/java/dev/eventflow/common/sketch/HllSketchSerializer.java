@@ -1,10 +1,10 @@
 package dev.eventflow.common.sketch;
 
+import dev.eventflow.common.flink.StateSerializer;
 import java.io.IOException;
 import org.apache.datasketches.hll.HllSketch;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
@@ -14,15 +14,10 @@ import org.apache.flink.core.memory.DataOutputView;
  * older versions). Nothing goes through Kryo, so savepoints survive library and Flink upgrades. The
  * lgK travels inside the image, so one serializer serves every lgK.
  */
-public final class HllSketchSerializer extends TypeSerializerSingleton<HllSketch> {
+public final class HllSketchSerializer extends StateSerializer<HllSketch> {
     private static final long serialVersionUID = 1L;
 
     public static final HllSketchSerializer INSTANCE = new HllSketchSerializer();
-
-    @Override
-    public boolean isImmutableType() {
-        return false;
-    }
 
     @Override
     public HllSketch createInstance() {
@@ -35,32 +30,17 @@ public final class HllSketchSerializer extends TypeSerializerSingleton<HllSketch
     }
 
     @Override
-    public HllSketch copy(HllSketch from, HllSketch reuse) {
-        return from.copy();
-    }
-
-    @Override
-    public int getLength() {
-        return -1;
-    }
-
-    @Override
-    public void serialize(HllSketch sketch, DataOutputView target) throws IOException {
+    protected void write(HllSketch sketch, DataOutputView target) throws IOException {
         byte[] bytes = HllSketches.toBytes(sketch);
         target.writeInt(bytes.length);
         target.write(bytes);
     }
 
     @Override
-    public HllSketch deserialize(DataInputView source) throws IOException {
+    protected HllSketch read(DataInputView source) throws IOException {
         byte[] bytes = new byte[source.readInt()];
         source.readFully(bytes);
         return HllSketches.fromBytes(bytes);
-    }
-
-    @Override
-    public HllSketch deserialize(HllSketch reuse, DataInputView source) throws IOException {
-        return deserialize(source);
     }
 
     @Override

@@ -1,6 +1,6 @@
 package dev.eventflow.common.time;
 
-import dev.eventflow.common.event.ParsedRecord;
+import dev.eventflow.common.event.Parsed;
 import dev.eventflow.common.event.UserEvent;
 import java.io.Serializable;
 import java.time.Duration;
@@ -33,10 +33,21 @@ public final class EventTimeWatermarks {
      * count as activity, so a partition that carries only garbage still goes idle instead of
      * stalling every window.
      */
-    public static WatermarkStrategy<ParsedRecord> forParsedRecords(
+    public static <P extends Parsed<UserEvent>> WatermarkStrategy<P> forParsedRecords(
             Duration outOfOrderness, Duration idleness) {
+        return forParsed(outOfOrderness, idleness, e -> e.eventTime);
+    }
+
+    /**
+     * The same for any {@link Parsed} envelope, given the event time of its parsed record (an
+     * impression's, a click's): dead letters neither move the watermark nor count as activity.
+     */
+    public static <T, P extends Parsed<T>> WatermarkStrategy<P> forParsed(
+            Duration outOfOrderness, Duration idleness, EventTimeOf<T> eventTimeOf) {
         return forRecords(
-                outOfOrderness, idleness, r -> r.event != null ? r.event.eventTime : DEAD_LETTER);
+                outOfOrderness,
+                idleness,
+                r -> r.deadLetter == null ? eventTimeOf.eventTime(r.event) : DEAD_LETTER);
     }
 
     /** Marks a record without an event time (a dead letter) for {@link #forRecords}. */
@@ -49,9 +60,8 @@ public final class EventTimeWatermarks {
     }
 
     /**
-     * The same strategy for any parsed-record envelope (the joins' impressions and clicks, ...):
-     * bounded out-of-orderness, idleness, and records whose event time is {@link #DEAD_LETTER}
-     * neither moving the watermark nor counting as activity.
+     * The same strategy for any record type: bounded out-of-orderness, idleness, and records whose
+     * event time is {@link #DEAD_LETTER} neither moving the watermark nor counting as activity.
      */
     public static <T> WatermarkStrategy<T> forRecords(
             Duration outOfOrderness, Duration idleness, EventTimeOf<T> eventTimeOf) {

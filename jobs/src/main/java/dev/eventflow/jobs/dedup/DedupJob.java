@@ -2,22 +2,16 @@ package dev.eventflow.jobs.dedup;
 
 import dev.eventflow.common.config.CommonOptions;
 import dev.eventflow.common.config.Option;
-import dev.eventflow.common.config.OptionSet;
 import dev.eventflow.common.config.ParsedOptions;
 import dev.eventflow.common.event.UserEvent;
-import dev.eventflow.common.flink.JobEnvironment;
 import dev.eventflow.common.flink.UserEventInput;
-import dev.eventflow.common.kafka.KafkaPreflight;
 import dev.eventflow.common.kafka.KafkaSinks;
 import dev.eventflow.jobs.SuiteJob;
 import java.time.Duration;
-import java.util.List;
 import java.util.function.UnaryOperator;
-import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.functions.KeySelector;
-import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -39,32 +33,19 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * -> {@link DedupFunction} (one Long and one event-time timer per remembered id) ->
  * two-phase-commit Kafka sinks.
  */
-public final class DedupJob implements SuiteJob {
+public final class DedupJob extends SuiteJob {
 
     public static final String NAME = "dedup";
 
     /** Keys events by event_id (Spark's {@code dropDuplicates(["event_id"])}). */
     public static final KeySelector<UserEvent, String> BY_EVENT_ID = e -> e.eventId;
 
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public String summary() {
-        return "drops duplicate event_ids within a watermark horizon, writes each event once"
-                + " (Spark: dropDuplicatesWithinWatermark)";
-    }
-
-    @Override
-    public OptionSet options() {
-        return DedupOptions.optionSet();
-    }
-
-    @Override
-    public void validate(ParsedOptions o) {
-        KafkaPreflight.validateTransactionTimeoutAgainstCheckpoints(o);
+    public DedupJob() {
+        super(
+                NAME,
+                "drops duplicate event_ids within a watermark horizon, writes each event once"
+                        + " (Spark: dropDuplicatesWithinWatermark)",
+                DedupOptions::optionSet);
     }
 
     /**
@@ -96,16 +77,13 @@ public final class DedupJob implements SuiteJob {
                         Operators.ROUTE_DEAD_LETTERS,
                         Operators.SINK_DEAD_LETTERS);
 
-        defineWorkflow(beforeDedup.apply(events), DedupOptions.horizon(o))
-                .sinkTo(
-                        KafkaSinks.create(
-                                o,
-                                NAME,
-                                "out",
-                                new DedupEventSerializationSchema(
-                                        o.get(CommonOptions.OUTPUT_TOPIC))))
-                .name(Operators.SINK_EVENTS.operatorName())
-                .uid(Operators.SINK_EVENTS.uid());
+        KafkaSinks.write(
+                defineWorkflow(beforeDedup.apply(events), DedupOptions.horizon(o)),
+                o,
+                NAME,
+                "out",
+                new DedupEventSerializationSchema(o.get(CommonOptions.OUTPUT_TOPIC)),
+                Operators.SINK_EVENTS);
     }
 
     @Override
@@ -113,33 +91,14 @@ public final class DedupJob implements SuiteJob {
         buildPipeline(env, o, UnaryOperator.identity());
     }
 
-    /** Every topic the job touches, for start-up checks and topic creation. */
-    public static List<String> topics(ParsedOptions o) {
-        return List.of(
-                o.get(CommonOptions.INPUT_TOPIC),
-                o.get(CommonOptions.OUTPUT_TOPIC),
-                o.get(CommonOptions.DLQ_TOPIC));
-    }
-
     @Override
-    public void run(ParsedOptions o) throws Exception {
-        KafkaPreflight.check(o, topics(o));
-        StreamExecutionEnvironment env =
-                JobEnvironment.create(o, NAME, RuntimeExecutionMode.STREAMING);
-        buildPipeline(env, o);
-        System.out.printf(
-                "%s: %s -> %s (horizon %s, dead letters: %s) on %s%n",
-                NAME,
+    protected String banner(ParsedOptions o) {
+        return String.format(
+                "%s -> %s (horizon %s, dead letters: %s) on %s",
                 o.get(CommonOptions.INPUT_TOPIC),
                 o.get(CommonOptions.OUTPUT_TOPIC),
                 Option.show(DedupOptions.horizon(o)),
                 o.get(CommonOptions.DLQ_TOPIC),
                 o.get(CommonOptions.BOOTSTRAP_SERVERS));
-        if (JobEnvironment.isStandalone()) {
-            System.out.println(
-                    "local Flink web UI: http://localhost:"
-                            + env.getConfiguration().get(RestOptions.PORT));
-        }
-        env.execute(NAME);
     }
 }

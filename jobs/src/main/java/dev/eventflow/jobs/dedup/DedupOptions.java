@@ -2,6 +2,7 @@ package dev.eventflow.jobs.dedup;
 
 import dev.eventflow.common.config.CommonOptions;
 import dev.eventflow.common.config.Option;
+import dev.eventflow.common.config.OptionGroups;
 import dev.eventflow.common.config.OptionSet;
 import dev.eventflow.common.config.ParsedOptions;
 import java.time.Duration;
@@ -20,14 +21,12 @@ public final class DedupOptions {
                             + " dropDuplicatesWithinWatermark)");
 
     public static OptionSet optionSet() {
-        OptionSet set = new OptionSet(CommonOptions.ALL);
-        set.remove(CommonOptions.LATE_TOPIC)
+        return OptionGroups.streamingJob(OptionGroups.EVENT_TIME)
                 .replace(
                         CommonOptions.OUTPUT_TOPIC.withDefault(
                                 "user-events-deduped",
                                 "topic the deduplicated events are written to"))
                 .add(DEDUP_HORIZON);
-        return set;
     }
 
     /** {@code --dedup-horizon}, or {@code --watermark-delay} when unset (0). */

@@ -104,7 +104,7 @@ public final class Verdicts {
                                     + unparsable
                                     + " is not a valid user event (see above): the job sends such"
                                     + " records to the dead-letter topic; check the producer's"
-                                    + " format (DESIGN.md \"Input event\")"));
+                                    + " format (README \"Formats\")"));
         }
         if (!s.groupHasOffsets()) {
             v.add(

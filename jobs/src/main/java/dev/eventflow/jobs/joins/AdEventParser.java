@@ -1,20 +1,19 @@
 package dev.eventflow.jobs.joins;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParseException;
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import dev.eventflow.common.event.JsonFields;
 import dev.eventflow.common.event.MalformedEventException;
-import dev.eventflow.common.event.UserEventParser;
-import java.io.IOException;
+import dev.eventflow.common.event.ParsingDeserializationSchema;
+import dev.eventflow.common.time.EventTimes;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.function.LongSupplier;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 
 /**
  * Parses the {@code joins} inputs with Jackson's streaming API (one pass, no tree, no reflection,
- * unknown fields skipped), with the same rules and reasons as common's {@link UserEventParser}:
+ * unknown fields skipped), with the field handling and reasons of common's {@link JsonFields} and
+ * the time rules of {@link EventTimes}:
  *
  * <ul>
  *   <li>impression: {@code {"impression_id", "user_id", "ad_id", "event_time"}};
@@ -30,8 +29,6 @@ import java.util.function.LongSupplier;
  */
 public final class AdEventParser implements Serializable {
     private static final long serialVersionUID = 1L;
-
-    private static final JsonFactory JSON = new JsonFactory();
 
     private final long maxFutureSkewMs;
     private final LongSupplier clock;
@@ -61,20 +58,38 @@ public final class AdEventParser implements Serializable {
         long eventTime;
     }
 
+    /** The joins' impressions source schema: impressions, or dead letters. */
+    public ParsingDeserializationSchema<AdImpression> impressions() {
+        return new ParsingDeserializationSchema<>(
+                r -> parseImpression(r.value()), TypeInformation.of(AdImpression.class));
+    }
+
+    /** The joins' clicks source schema: clicks, or dead letters. */
+    public ParsingDeserializationSchema<AdClick> clicks() {
+        return new ParsingDeserializationSchema<>(
+                r -> parseClick(r.value()), TypeInformation.of(AdClick.class));
+    }
+
+    /** The profiles source schema: profile updates (tombstones included), or dead letters. */
+    public ParsingDeserializationSchema<ProfileUpdate> profiles() {
+        return new ParsingDeserializationSchema<>(
+                r -> parseProfile(r.key(), r.value()), TypeInformation.of(ProfileUpdate.class));
+    }
+
     public AdImpression parseImpression(byte[] value) throws MalformedEventException {
         Fields f = read(value);
-        require(f.impressionId, "impression_id");
-        require(f.userId, "user_id");
-        require(f.adId, "ad_id");
+        JsonFields.require(f.impressionId, "impression_id");
+        JsonFields.require(f.userId, "user_id");
+        JsonFields.require(f.adId, "ad_id");
         checkTime(f);
         return new AdImpression(f.impressionId, f.userId, f.adId, f.eventTime);
     }
 
     public AdClick parseClick(byte[] value) throws MalformedEventException {
         Fields f = read(value);
-        require(f.clickId, "click_id");
-        require(f.impressionId, "impression_id");
-        require(f.userId, "user_id");
+        JsonFields.require(f.clickId, "click_id");
+        JsonFields.require(f.impressionId, "impression_id");
+        JsonFields.require(f.userId, "user_id");
         checkTime(f);
         return new AdClick(f.clickId, f.impressionId, f.userId, f.eventTime);
     }
@@ -94,7 +109,7 @@ public final class AdEventParser implements Serializable {
             return ProfileUpdate.delete(keyText);
         }
         Fields f = read(value);
-        require(f.userId, "user_id");
+        JsonFields.require(f.userId, "user_id");
         if (keyText != null && !keyText.equals(f.userId)) {
             throw new MalformedEventException(
                     "key '" + keyText + "' does not match user_id '" + f.userId + "'");
@@ -102,134 +117,45 @@ public final class AdEventParser implements Serializable {
         return ProfileUpdate.upsert(new UserProfile(f.userId, f.country, f.segment));
     }
 
-    private Fields read(byte[] value) throws MalformedEventException {
-        if (value == null || value.length == 0) {
-            throw new MalformedEventException("empty record value");
-        }
-        try (JsonParser p = JSON.createParser(value)) {
-            Fields f = readObject(p);
-            if (p.nextToken() != null) {
-                throw new MalformedEventException("trailing content after the JSON object");
-            }
-            return f;
-        } catch (JsonParseException ex) {
-            throw new MalformedEventException(
-                    "not valid JSON: " + firstLine(ex.getOriginalMessage()));
-        } catch (IOException ex) {
-            throw new MalformedEventException("unreadable record: " + ex.getMessage());
-        }
-    }
-
-    private static Fields readObject(JsonParser p) throws IOException, MalformedEventException {
-        if (p.nextToken() != JsonToken.START_OBJECT) {
-            throw new MalformedEventException("not a JSON object");
-        }
+    private static Fields read(byte[] value) throws MalformedEventException {
         Fields f = new Fields();
-        JsonToken t;
-        while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
-            String field = p.currentName();
-            JsonToken v = p.nextToken();
-            switch (field) {
-                case "impression_id":
-                    f.impressionId = text(p, v, field);
-                    break;
-                case "click_id":
-                    f.clickId = text(p, v, field);
-                    break;
-                case "user_id":
-                    f.userId = text(p, v, field);
-                    break;
-                case "ad_id":
-                    f.adId = text(p, v, field);
-                    break;
-                case "country":
-                    f.country = text(p, v, field);
-                    break;
-                case "segment":
-                    f.segment = text(p, v, field);
-                    break;
-                case "event_time":
-                    if (v != JsonToken.VALUE_NULL) {
-                        f.eventTime = eventTime(p, v);
-                        f.hasTime = true;
+        JsonFields.readObject(
+                value,
+                (field, v, p) -> {
+                    switch (field) {
+                        case "impression_id":
+                            f.impressionId = JsonFields.text(p, v, field);
+                            break;
+                        case "click_id":
+                            f.clickId = JsonFields.text(p, v, field);
+                            break;
+                        case "user_id":
+                            f.userId = JsonFields.text(p, v, field);
+                            break;
+                        case "ad_id":
+                            f.adId = JsonFields.text(p, v, field);
+                            break;
+                        case "country":
+                            f.country = JsonFields.text(p, v, field);
+                            break;
+                        case "segment":
+                            f.segment = JsonFields.text(p, v, field);
+                            break;
+                        case "event_time":
+                            if (v != JsonToken.VALUE_NULL) {
+                                f.eventTime = JsonFields.eventTime(p, v);
+                                f.hasTime = true;
+                            }
+                            break;
+                        default:
+                            p.skipChildren();
                     }
-                    break;
-                default:
-                    p.skipChildren();
-            }
-        }
-        if (t != JsonToken.END_OBJECT) {
-            throw new MalformedEventException("not valid JSON: unterminated object");
-        }
+                });
         return f;
     }
 
     private void checkTime(Fields f) throws MalformedEventException {
         if (!f.hasTime) throw new MalformedEventException("missing field event_time");
-        if (f.eventTime < 0) {
-            throw new MalformedEventException("event_time is negative: " + f.eventTime);
-        }
-        long now = clock.getAsLong();
-        if (f.eventTime > now + maxFutureSkewMs) {
-            throw new MalformedEventException(
-                    "event_time "
-                            + Instant.ofEpochMilli(f.eventTime)
-                            + " is more than "
-                            + maxFutureSkewMs
-                            + " ms ahead of the wall clock ("
-                            + Instant.ofEpochMilli(now)
-                            + ")");
-        }
-    }
-
-    private static void require(String value, String field) throws MalformedEventException {
-        if (value == null) throw new MalformedEventException("missing field " + field);
-        if (value.isEmpty()) throw new MalformedEventException("empty field " + field);
-    }
-
-    private static String text(JsonParser p, JsonToken v, String field)
-            throws IOException, MalformedEventException {
-        if (v == JsonToken.VALUE_STRING || v == JsonToken.VALUE_NUMBER_INT) return p.getText();
-        if (v == JsonToken.VALUE_NULL) return null;
-        throw new MalformedEventException(
-                "field " + field + " must be a string, got " + describe(v));
-    }
-
-    private static long eventTime(JsonParser p, JsonToken v)
-            throws IOException, MalformedEventException {
-        if (v == JsonToken.VALUE_NUMBER_INT) {
-            if (p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
-                throw new MalformedEventException("event_time out of range: " + p.getText());
-            }
-            return p.getLongValue();
-        }
-        if (v == JsonToken.VALUE_STRING) return UserEventParser.parseTime(p.getText());
-        throw new MalformedEventException(
-                "event_time must be ISO-8601 with a zone or epoch milliseconds, got "
-                        + describe(v));
-    }
-
-    private static String firstLine(String message) {
-        if (message == null) return "unreadable";
-        int cut = message.indexOf('\n');
-        String line = cut < 0 ? message : message.substring(0, cut);
-        int marker = line.indexOf(" (start marker");
-        return marker < 0 ? line : line.substring(0, marker);
-    }
-
-    private static String describe(JsonToken v) {
-        switch (v) {
-            case START_OBJECT:
-                return "an object";
-            case START_ARRAY:
-                return "an array";
-            case VALUE_NUMBER_FLOAT:
-                return "a number";
-            case VALUE_TRUE:
-            case VALUE_FALSE:
-                return "a boolean";
-            default:
-                return v.toString();
-        }
+        EventTimes.requirePlausible(f.eventTime, clock.getAsLong(), maxFutureSkewMs);
     }
 }

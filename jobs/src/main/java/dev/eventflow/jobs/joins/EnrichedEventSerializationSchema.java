@@ -1,9 +1,7 @@
 package dev.eventflow.jobs.joins;
 
 import dev.eventflow.common.event.Json;
-import java.nio.charset.StandardCharsets;
-import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
-import org.apache.kafka.clients.producer.ProducerRecord;
+import dev.eventflow.common.kafka.KeyedRecordSerializationSchema;
 
 /**
  * Writes an {@link EnrichedEvent} keyed by user_id: the event in its input format (event_time as
@@ -11,20 +9,11 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * "segment"} (null when there is no profile or the profile leaves them out).
  */
 public final class EnrichedEventSerializationSchema
-        implements KafkaRecordSerializationSchema<EnrichedEvent> {
+        extends KeyedRecordSerializationSchema<EnrichedEvent> {
     private static final long serialVersionUID = 1L;
 
-    private final String topic;
-
     public EnrichedEventSerializationSchema(String topic) {
-        this.topic = topic;
-    }
-
-    @Override
-    public ProducerRecord<byte[], byte[]> serialize(
-            EnrichedEvent e, KafkaSinkContext context, Long timestamp) {
-        return new ProducerRecord<>(
-                topic, e.event.userId.getBytes(StandardCharsets.UTF_8), toJson(e));
+        super(topic, e -> e.event.userId, EnrichedEventSerializationSchema::toJson);
     }
 
     public static byte[] toJson(EnrichedEvent e) {

@@ -2,30 +2,18 @@ package dev.eventflow.jobs.joins;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.eventflow.common.event.Json;
+import dev.eventflow.common.kafka.KeyedRecordSerializationSchema;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
-import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * Writes a {@link JoinedRow} keyed by impression_id: {@code {"impression_id", "user_id", "ad_id",
  * "impression_time", "click_id", "click_time"}}, times as ISO-8601 UTC, nulls for the missing side.
  */
-public final class JoinedRowSerializationSchema
-        implements KafkaRecordSerializationSchema<JoinedRow> {
+public final class JoinedRowSerializationSchema extends KeyedRecordSerializationSchema<JoinedRow> {
     private static final long serialVersionUID = 1L;
 
-    private final String topic;
-
     public JoinedRowSerializationSchema(String topic) {
-        this.topic = topic;
-    }
-
-    @Override
-    public ProducerRecord<byte[], byte[]> serialize(
-            JoinedRow row, KafkaSinkContext context, Long timestamp) {
-        return new ProducerRecord<>(
-                topic, row.impressionId.getBytes(StandardCharsets.UTF_8), toJson(row));
+        super(topic, r -> r.impressionId, JoinedRowSerializationSchema::toJson);
     }
 
     public static byte[] toJson(JoinedRow r) {

@@ -2,25 +2,21 @@ package dev.eventflow.jobs.joins;
 
 import dev.eventflow.common.config.CommonOptions;
 import dev.eventflow.common.config.Option;
-import dev.eventflow.common.config.OptionSet;
 import dev.eventflow.common.config.ParsedOptions;
-import dev.eventflow.common.event.DeadLetter;
-import dev.eventflow.common.event.DeadLetterRouter;
-import dev.eventflow.common.event.DeadLetterSerializationSchema;
+import dev.eventflow.common.event.Parsed;
+import dev.eventflow.common.event.ParsingDeserializationSchema;
 import dev.eventflow.common.event.UserEvent;
-import dev.eventflow.common.flink.JobEnvironment;
-import dev.eventflow.common.kafka.KafkaPreflight;
+import dev.eventflow.common.flink.UserEventInput;
 import dev.eventflow.common.kafka.KafkaSinks;
 import dev.eventflow.common.kafka.KafkaSources;
 import dev.eventflow.common.time.EventTimeWatermarks;
 import dev.eventflow.jobs.SuiteJob;
 import java.time.Duration;
 import java.util.List;
-import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.source.Source;
-import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
@@ -28,7 +24,7 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
- * {@code joins}: the streaming joins of the seed's sections 19 and 20, one mode each, written
+ * {@code joins}: Spark's streaming joins (stream-stream and stream-static), one mode each, written
  * exactly once to Kafka.
  *
  * <ul>
@@ -49,7 +45,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * dead-letter split -> late-row routing (each side against its own watermark) -> keyBy
  * impression_id -> join -> two-phase-commit Kafka sinks (joined rows, late rows, dead letters).
  */
-public final class JoinsJob implements SuiteJob {
+public final class JoinsJob extends SuiteJob {
 
     public static final String NAME = "joins";
 
@@ -64,26 +60,18 @@ public final class JoinsJob implements SuiteJob {
         }
     }
 
-    @Override
-    public String name() {
-        return NAME;
+    public JoinsJob() {
+        super(
+                NAME,
+                "ad impressions x clicks: interval, left/full outer interval joins with bounded"
+                        + " state; user events enriched from a compacted profiles topic (Spark:"
+                        + " stream-stream and stream-static joins)",
+                JoinsOptions::optionSet);
     }
 
     @Override
-    public String summary() {
-        return "ad impressions x clicks: interval, left/full outer interval joins with bounded state; "
-                + "user events enriched from a compacted profiles topic (Spark: stream-stream and stream-static joins)";
-    }
-
-    @Override
-    public OptionSet options() {
-        return JoinsOptions.optionSet();
-    }
-
-    @Override
-    public void validate(ParsedOptions o) {
+    protected void validateJobOptions(ParsedOptions o) {
         if (o.get(JoinsOptions.MODE).isStreamStream()) JoinsOptions.joinBoundMs(o);
-        KafkaPreflight.validateTransactionTimeoutAgainstCheckpoints(o);
     }
 
     /**
@@ -97,13 +85,16 @@ public final class JoinsJob implements SuiteJob {
             long boundMs) {
         SingleOutputStreamOperator<AdImpression> onTimeImpressions =
                 impressions
-                        .process(
-                                LateRowRouter.impressions(), TypeInformation.of(AdImpression.class))
-                        .name(Operators.LATE_IMPRESSIONS.operatorName())
+                        .transform(
+                                Operators.LATE_IMPRESSIONS.operatorName(),
+                                TypeInformation.of(AdImpression.class),
+                                LateRowRouter.operator(LateRowRouter.impressions()))
                         .uid(Operators.LATE_IMPRESSIONS.uid());
         SingleOutputStreamOperator<AdClick> onTimeClicks =
-                clicks.process(LateRowRouter.clicks(), TypeInformation.of(AdClick.class))
-                        .name(Operators.LATE_CLICKS.operatorName())
+                clicks.transform(
+                                Operators.LATE_CLICKS.operatorName(),
+                                TypeInformation.of(AdClick.class),
+                                LateRowRouter.operator(LateRowRouter.clicks()))
                         .uid(Operators.LATE_CLICKS.uid());
         DataStream<LateRow> late =
                 onTimeImpressions
@@ -171,150 +162,111 @@ public final class JoinsJob implements SuiteJob {
         JoinMode mode = o.get(JoinsOptions.MODE);
         long boundMs = JoinsOptions.joinBoundMs(o);
         AdEventParser parser = parser(o);
-        WatermarkStrategy<ParsedJoinRecord> watermarks =
-                EventTimeWatermarks.forRecords(
-                        o.get(CommonOptions.WATERMARK_DELAY),
-                        o.get(CommonOptions.IDLENESS),
-                        r -> r.isDeadLetter() ? EventTimeWatermarks.DEAD_LETTER : r.eventTime());
-
         SingleOutputStreamOperator<AdImpression> impressions =
-                env.fromSource(
-                                source(
-                                        o,
-                                        o.get(JoinsOptions.IMPRESSIONS_TOPIC),
-                                        JoinInputDeserializationSchema.Kind.IMPRESSIONS,
-                                        parser,
-                                        false),
-                                watermarks,
-                                Operators.SOURCE_IMPRESSIONS.operatorName())
-                        .uid(Operators.SOURCE_IMPRESSIONS.uid())
-                        .process(
-                                JoinInputSplitter.impressions(),
-                                TypeInformation.of(AdImpression.class))
-                        .name(Operators.SPLIT_IMPRESSIONS.operatorName())
-                        .uid(Operators.SPLIT_IMPRESSIONS.uid());
+                UserEventInput.parsed(
+                        env,
+                        source(
+                                o,
+                                o.get(JoinsOptions.IMPRESSIONS_TOPIC),
+                                parser.impressions(),
+                                false),
+                        watermarks(o, i -> i.eventTime),
+                        TypeInformation.of(AdImpression.class),
+                        Operators.SOURCE_IMPRESSIONS,
+                        Operators.SPLIT_IMPRESSIONS);
         SingleOutputStreamOperator<AdClick> clicks =
-                env.fromSource(
-                                source(
-                                        o,
-                                        o.get(JoinsOptions.CLICKS_TOPIC),
-                                        JoinInputDeserializationSchema.Kind.CLICKS,
-                                        parser,
-                                        false),
-                                watermarks,
-                                Operators.SOURCE_CLICKS.operatorName())
-                        .uid(Operators.SOURCE_CLICKS.uid())
-                        .process(JoinInputSplitter.clicks(), TypeInformation.of(AdClick.class))
-                        .name(Operators.SPLIT_CLICKS.operatorName())
-                        .uid(Operators.SPLIT_CLICKS.uid());
-        sinkDeadLetters(
+                UserEventInput.parsed(
+                        env,
+                        source(o, o.get(JoinsOptions.CLICKS_TOPIC), parser.clicks(), false),
+                        watermarks(o, c -> c.eventTime),
+                        TypeInformation.of(AdClick.class),
+                        Operators.SOURCE_CLICKS,
+                        Operators.SPLIT_CLICKS);
+        UserEventInput.sinkDeadLetters(
                 o,
-                impressions
-                        .getSideOutput(DeadLetterRouter.DEAD_LETTERS)
-                        .union(clicks.getSideOutput(DeadLetterRouter.DEAD_LETTERS)));
+                NAME,
+                UserEventInput.deadLetters(impressions).union(UserEventInput.deadLetters(clicks)),
+                Operators.SINK_DEAD_LETTERS);
 
         Outputs out = defineJoin(impressions, clicks, mode, boundMs);
-        out.joined
-                .sinkTo(
-                        KafkaSinks.create(
-                                o,
-                                NAME,
-                                "out",
-                                new JoinedRowSerializationSchema(
-                                        o.get(CommonOptions.OUTPUT_TOPIC))))
-                .name(Operators.SINK_RESULTS.operatorName())
-                .uid(Operators.SINK_RESULTS.uid());
-        out.late
-                .sinkTo(
-                        KafkaSinks.create(
-                                o,
-                                NAME,
-                                "late",
-                                new LateRowSerializationSchema(o.get(CommonOptions.LATE_TOPIC))))
-                .name(Operators.SINK_LATE.operatorName())
-                .uid(Operators.SINK_LATE.uid());
+        KafkaSinks.write(
+                out.joined,
+                o,
+                NAME,
+                "out",
+                new JoinedRowSerializationSchema(o.get(CommonOptions.OUTPUT_TOPIC)),
+                Operators.SINK_RESULTS);
+        KafkaSinks.write(
+                out.late,
+                o,
+                NAME,
+                "late",
+                new LateRowSerializationSchema(o.get(CommonOptions.LATE_TOPIC)),
+                Operators.SINK_LATE);
     }
 
     private static void buildEnrichment(StreamExecutionEnvironment env, ParsedOptions o) {
         SingleOutputStreamOperator<UserEvent> events =
-                env.fromSource(
-                                KafkaSources.userEventsSource(o, NAME),
-                                EventTimeWatermarks.forParsedRecords(
-                                        o.get(CommonOptions.WATERMARK_DELAY),
-                                        o.get(CommonOptions.IDLENESS)),
-                                Operators.SOURCE_EVENTS.operatorName())
-                        .uid(Operators.SOURCE_EVENTS.uid())
-                        .process(new DeadLetterRouter())
-                        .name(Operators.SPLIT_EVENTS.operatorName())
-                        .uid(Operators.SPLIT_EVENTS.uid());
+                UserEventInput.parsed(
+                        env,
+                        KafkaSources.userEventsSource(o, NAME),
+                        EventTimeWatermarks.forParsedRecords(
+                                o.get(CommonOptions.WATERMARK_DELAY),
+                                o.get(CommonOptions.IDLENESS)),
+                        TypeInformation.of(UserEvent.class),
+                        Operators.SOURCE_EVENTS,
+                        Operators.SPLIT_EVENTS);
         // The profile table is not event-time data: no watermarks. It is always read from the
         // beginning when the job starts without state (the whole table is needed, whatever
         // --starting-offsets says for the events); restored state carries its offsets.
         SingleOutputStreamOperator<ProfileUpdate> profiles =
-                env.fromSource(
-                                source(
-                                        o,
-                                        o.get(JoinsOptions.PROFILES_TOPIC),
-                                        JoinInputDeserializationSchema.Kind.PROFILES,
-                                        parser(o),
-                                        true),
-                                WatermarkStrategy.noWatermarks(),
-                                Operators.SOURCE_PROFILES.operatorName())
-                        .uid(Operators.SOURCE_PROFILES.uid())
-                        .process(
-                                JoinInputSplitter.profiles(),
-                                TypeInformation.of(ProfileUpdate.class))
-                        .name(Operators.SPLIT_PROFILES.operatorName())
-                        .uid(Operators.SPLIT_PROFILES.uid());
-        sinkDeadLetters(
+                UserEventInput.parsed(
+                        env,
+                        source(o, o.get(JoinsOptions.PROFILES_TOPIC), parser(o).profiles(), true),
+                        WatermarkStrategy.noWatermarks(),
+                        TypeInformation.of(ProfileUpdate.class),
+                        Operators.SOURCE_PROFILES,
+                        Operators.SPLIT_PROFILES);
+        UserEventInput.sinkDeadLetters(
                 o,
-                events.getSideOutput(DeadLetterRouter.DEAD_LETTERS)
-                        .union(profiles.getSideOutput(DeadLetterRouter.DEAD_LETTERS)));
+                NAME,
+                UserEventInput.deadLetters(events).union(UserEventInput.deadLetters(profiles)),
+                Operators.SINK_DEAD_LETTERS);
 
-        defineEnrichment(events, profiles)
-                .sinkTo(
-                        KafkaSinks.create(
-                                o,
-                                NAME,
-                                "out",
-                                new EnrichedEventSerializationSchema(
-                                        o.get(CommonOptions.OUTPUT_TOPIC))))
-                .name(Operators.SINK_ENRICHED.operatorName())
-                .uid(Operators.SINK_ENRICHED.uid());
+        KafkaSinks.write(
+                defineEnrichment(events, profiles),
+                o,
+                NAME,
+                "out",
+                new EnrichedEventSerializationSchema(o.get(CommonOptions.OUTPUT_TOPIC)),
+                Operators.SINK_ENRICHED);
     }
 
     private static AdEventParser parser(ParsedOptions o) {
         return new AdEventParser(o.get(CommonOptions.MAX_FUTURE_SKEW).toMillis());
     }
 
-    private static Source<ParsedJoinRecord, ?, ?> source(
+    private static <T> WatermarkStrategy<Parsed<T>> watermarks(
+            ParsedOptions o, EventTimeWatermarks.EventTimeOf<T> eventTime) {
+        return EventTimeWatermarks.forParsed(
+                o.get(CommonOptions.WATERMARK_DELAY), o.get(CommonOptions.IDLENESS), eventTime);
+    }
+
+    private static <T> Source<Parsed<T>, ?, ?> source(
             ParsedOptions o,
             String topic,
-            JoinInputDeserializationSchema.Kind kind,
-            AdEventParser parser,
+            ParsingDeserializationSchema<T> schema,
             boolean fromEarliest) {
-        var builder =
-                KafkaSources.<ParsedJoinRecord>base(o, NAME, topic)
-                        .setDeserializer(new JoinInputDeserializationSchema(kind, parser));
+        KafkaSourceBuilder<Parsed<T>> builder =
+                KafkaSources.<Parsed<T>>base(o, NAME, topic).setDeserializer(schema);
         if (fromEarliest) builder.setStartingOffsets(OffsetsInitializer.earliest());
         // --bounded stays bounded after a restore from an unbounded run's savepoint.
         return KafkaSources.boundedOnRestore(builder.build());
     }
 
-    private static void sinkDeadLetters(ParsedOptions o, DataStream<DeadLetter> deadLetters) {
-        deadLetters
-                .sinkTo(
-                        KafkaSinks.create(
-                                o,
-                                NAME,
-                                "dlq",
-                                new DeadLetterSerializationSchema(o.get(CommonOptions.DLQ_TOPIC))))
-                .name(Operators.SINK_DEAD_LETTERS.operatorName())
-                .uid(Operators.SINK_DEAD_LETTERS.uid());
-    }
-
     /** Every topic the job touches in its mode, for start-up checks and topic creation. */
-    public static List<String> topics(ParsedOptions o) {
+    @Override
+    protected List<String> topics(ParsedOptions o) {
         if (o.get(JoinsOptions.MODE) == JoinMode.ENRICH) {
             return List.of(
                     o.get(CommonOptions.INPUT_TOPIC),
@@ -331,16 +283,15 @@ public final class JoinsJob implements SuiteJob {
     }
 
     @Override
-    public void run(ParsedOptions o) throws Exception {
-        KafkaPreflight.check(o, topics(o));
-        StreamExecutionEnvironment env =
-                JobEnvironment.create(o, NAME, RuntimeExecutionMode.STREAMING);
-        buildPipeline(env, o);
+    protected String runName(ParsedOptions o) {
+        return NAME + " " + Option.spell(o.get(JoinsOptions.MODE));
+    }
+
+    @Override
+    protected String banner(ParsedOptions o) {
         JoinMode mode = o.get(JoinsOptions.MODE);
-        System.out.printf(
-                "%s --mode %s: %s -> %s (%sdead letters: %s) on %s%n",
-                NAME,
-                Option.spell(mode),
+        return String.format(
+                "%s -> %s (%sdead letters: %s) on %s",
                 mode == JoinMode.ENRICH
                         ? o.get(CommonOptions.INPUT_TOPIC)
                                 + " x "
@@ -354,11 +305,5 @@ public final class JoinsJob implements SuiteJob {
                 mode == JoinMode.ENRICH ? "" : "late: " + o.get(CommonOptions.LATE_TOPIC) + ", ",
                 o.get(CommonOptions.DLQ_TOPIC),
                 o.get(CommonOptions.BOOTSTRAP_SERVERS));
-        if (JobEnvironment.isStandalone()) {
-            System.out.println(
-                    "local Flink web UI: http://localhost:"
-                            + env.getConfiguration().get(RestOptions.PORT));
-        }
-        env.execute(NAME + " " + Option.spell(mode));
     }
 }

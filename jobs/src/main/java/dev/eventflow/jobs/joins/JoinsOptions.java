@@ -4,6 +4,7 @@ import dev.eventflow.common.config.CommonOptions;
 import dev.eventflow.common.config.Durations;
 import dev.eventflow.common.config.InvalidOptionException;
 import dev.eventflow.common.config.Option;
+import dev.eventflow.common.config.OptionGroups;
 import dev.eventflow.common.config.OptionSet;
 import dev.eventflow.common.config.ParsedOptions;
 import java.time.Duration;
@@ -12,7 +13,7 @@ import java.time.Duration;
  * Options of {@code joins}: the common ones, the mode, the three input topics, and the join bound
  * with its guard against unbounded stream-stream joins.
  *
- * <p>The guard (the seed's "DON'T run stream-stream join without watermark and bounds"): a
+ * <p>The guard (Spark's guide: "DON'T run stream-stream join without watermark and bounds"): a
  * stream-stream join keeps each side's rows until the other side's watermark passes {@code
  * event_time + bound}, so its state is the input rate times {@code bound + watermark delay}.
  * Without a bound that state grows forever and an outer join never emits its unmatched rows. So
@@ -82,8 +83,8 @@ public final class JoinsOptions {
                     "accept a stream-stream join without a sane bound; its state grows without limit");
 
     public static OptionSet optionSet() {
-        OptionSet set = new OptionSet(CommonOptions.ALL);
-        set.replace(
+        return OptionGroups.streamingJob(OptionGroups.EVENT_TIME, OptionGroups.LATE_OUTPUT)
+                .replace(
                         CommonOptions.OUTPUT_TOPIC.withDefault(
                                 "ad-impression-clicks",
                                 "topic the joined rows (enriched events with --mode enrich) are"
@@ -97,7 +98,6 @@ public final class JoinsOptions {
                 .add(PROFILES_TOPIC)
                 .add(JOIN_BOUND)
                 .add(FORCE_UNBOUNDED_JOIN);
-        return set;
     }
 
     /**

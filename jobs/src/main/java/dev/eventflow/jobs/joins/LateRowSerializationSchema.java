@@ -1,29 +1,18 @@
 package dev.eventflow.jobs.joins;
 
 import dev.eventflow.common.event.Json;
-import java.nio.charset.StandardCharsets;
-import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
-import org.apache.kafka.clients.producer.ProducerRecord;
+import dev.eventflow.common.kafka.KeyedRecordSerializationSchema;
 
 /**
  * Writes a {@link LateRow} keyed by impression_id: {@code "side"} ({@code impression} or {@code
  * click}), the row in its input format (event_time as ISO-8601 UTC), {@code "watermark"} (ISO-8601
  * UTC) and {@code "lateness_ms"}.
  */
-public final class LateRowSerializationSchema implements KafkaRecordSerializationSchema<LateRow> {
+public final class LateRowSerializationSchema extends KeyedRecordSerializationSchema<LateRow> {
     private static final long serialVersionUID = 1L;
 
-    private final String topic;
-
     public LateRowSerializationSchema(String topic) {
-        this.topic = topic;
-    }
-
-    @Override
-    public ProducerRecord<byte[], byte[]> serialize(
-            LateRow late, KafkaSinkContext context, Long timestamp) {
-        return new ProducerRecord<>(
-                topic, late.impressionId().getBytes(StandardCharsets.UTF_8), toJson(late));
+        super(topic, LateRow::impressionId, LateRowSerializationSchema::toJson);
     }
 
     public static byte[] toJson(LateRow late) {

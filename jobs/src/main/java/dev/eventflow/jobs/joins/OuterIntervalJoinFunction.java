@@ -23,11 +23,12 @@ import org.apache.flink.util.Collector;
  * routed away before the join by {@link LateRowRouter}), so nothing is ever retracted, which is
  * Spark's "outer join delays unmatched emission until the watermark passes".
  *
- * <p>State cleanup is section 20's rule, the same timers that decide the emission: an impression is
- * dropped when the watermark reaches {@code impression_time + bound} (no later click can match it),
- * a click when the watermark reaches {@code click_time} (no later impression can match it). One
- * event-time timer per distinct deadline; when both lists are empty the key holds no state and no
- * timer. The join type only changes what is emitted at the deadline, never when state goes.
+ * <p>State cleanup follows the join cleanup rule (docs/spark-mapping.md), the same timers that
+ * decide the emission: an impression is dropped when the watermark reaches {@code impression_time +
+ * bound} (no later click can match it), a click when the watermark reaches {@code click_time} (no
+ * later impression can match it). One event-time timer per distinct deadline; when both lists are
+ * empty the key holds no state and no timer. The join type only changes what is emitted at the
+ * deadline, never when state goes.
  */
 public final class OuterIntervalJoinFunction
         extends KeyedCoProcessFunction<String, AdImpression, AdClick, JoinedRow> {

@@ -1,6 +1,7 @@
 package dev.eventflow.jobs.lateaudit;
 
 import dev.eventflow.common.flink.SerializerTypeInfo;
+import dev.eventflow.common.flink.StateSerializer;
 import dev.eventflow.common.sketch.HllSketchSerializer;
 import java.io.IOException;
 import org.apache.datasketches.kll.KllLongsSketch;
@@ -8,7 +9,6 @@ import org.apache.datasketches.memory.Memory;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
@@ -17,7 +17,7 @@ import org.apache.flink.core.memory.DataOutputView;
  * (length-prefixed) and the HLL sketch's compact image. No Kryo; the version byte leaves room to
  * evolve.
  */
-public final class AuditAccumulatorSerializer extends TypeSerializerSingleton<AuditAccumulator> {
+public final class AuditAccumulatorSerializer extends StateSerializer<AuditAccumulator> {
     private static final long serialVersionUID = 1L;
 
     public static final AuditAccumulatorSerializer INSTANCE = new AuditAccumulatorSerializer();
@@ -25,11 +25,8 @@ public final class AuditAccumulatorSerializer extends TypeSerializerSingleton<Au
     public static final TypeInformation<AuditAccumulator> TYPE_INFO =
             new SerializerTypeInfo<>(AuditAccumulator.class, INSTANCE);
 
-    private static final byte FORMAT_V1 = 1;
-
-    @Override
-    public boolean isImmutableType() {
-        return false;
+    private AuditAccumulatorSerializer() {
+        super(1, "audit state");
     }
 
     @Override
@@ -51,18 +48,7 @@ public final class AuditAccumulatorSerializer extends TypeSerializerSingleton<Au
     }
 
     @Override
-    public AuditAccumulator copy(AuditAccumulator from, AuditAccumulator reuse) {
-        return copy(from);
-    }
-
-    @Override
-    public int getLength() {
-        return -1;
-    }
-
-    @Override
-    public void serialize(AuditAccumulator a, DataOutputView out) throws IOException {
-        out.writeByte(FORMAT_V1);
+    protected void write(AuditAccumulator a, DataOutputView out) throws IOException {
         out.writeLong(a.onTime);
         out.writeLong(a.late);
         out.writeLong(a.lost);
@@ -74,9 +60,7 @@ public final class AuditAccumulatorSerializer extends TypeSerializerSingleton<Au
     }
 
     @Override
-    public AuditAccumulator deserialize(DataInputView in) throws IOException {
-        byte format = in.readByte();
-        if (format != FORMAT_V1) throw new IOException("unknown audit state format " + format);
+    protected AuditAccumulator read(DataInputView in) throws IOException {
         long onTime = in.readLong();
         long late = in.readLong();
         long lost = in.readLong();
@@ -92,17 +76,6 @@ public final class AuditAccumulatorSerializer extends TypeSerializerSingleton<Au
         a.lost = lost;
         a.maxLatenessMs = max;
         return a;
-    }
-
-    @Override
-    public AuditAccumulator deserialize(AuditAccumulator reuse, DataInputView in)
-            throws IOException {
-        return deserialize(in);
-    }
-
-    @Override
-    public void copy(DataInputView in, DataOutputView out) throws IOException {
-        serialize(deserialize(in), out);
     }
 
     @Override

@@ -1,29 +1,18 @@
 package dev.eventflow.jobs.lateaudit;
 
 import dev.eventflow.common.event.Json;
-import java.nio.charset.StandardCharsets;
-import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
-import org.apache.kafka.clients.producer.ProducerRecord;
+import dev.eventflow.common.kafka.KeyedRecordSerializationSchema;
 
 /**
  * Writes an {@link AuditRow} as JSON keyed by its window start: {@code
  * {"window_start","window_end","on_time_count","late_count","lost_count","max_lateness_ms",
  * "p50_lateness_ms","p99_lateness_ms","affected_users","late_ratio"}}.
  */
-public final class AuditRowSerializationSchema implements KafkaRecordSerializationSchema<AuditRow> {
+public final class AuditRowSerializationSchema extends KeyedRecordSerializationSchema<AuditRow> {
     private static final long serialVersionUID = 1L;
 
-    private final String topic;
-
     public AuditRowSerializationSchema(String topic) {
-        this.topic = topic;
-    }
-
-    @Override
-    public ProducerRecord<byte[], byte[]> serialize(
-            AuditRow r, KafkaSinkContext context, Long timestamp) {
-        return new ProducerRecord<>(
-                topic, Json.isoTime(r.windowStart).getBytes(StandardCharsets.UTF_8), toJson(r));
+        super(topic, r -> Json.isoTime(r.windowStart), AuditRowSerializationSchema::toJson);
     }
 
     public static byte[] toJson(AuditRow r) {

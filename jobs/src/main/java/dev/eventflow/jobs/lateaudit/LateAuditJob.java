@@ -1,36 +1,29 @@
 package dev.eventflow.jobs.lateaudit;
 
 import dev.eventflow.common.config.CommonOptions;
-import dev.eventflow.common.config.OptionSet;
 import dev.eventflow.common.config.ParsedOptions;
 import dev.eventflow.common.event.UserEvent;
-import dev.eventflow.common.flink.JobEnvironment;
 import dev.eventflow.common.flink.UserEventInput;
-import dev.eventflow.common.kafka.KafkaPreflight;
 import dev.eventflow.common.kafka.KafkaSinks;
 import dev.eventflow.jobs.SuiteJob;
 import dev.eventflow.jobs.windowstats.UserIdKey;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.function.UnaryOperator;
-import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.java.functions.KeySelector;
-import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
- * {@code late-audit}: the seed's late-event strategies (sections 17, 23, 24) as one bounded-state
+ * {@code late-audit}: Spark's late-event strategies (docs/spark-mapping.md) as one bounded-state
  * job beside the main one. One read of the input, two watermark tiers (main, default 5m; audit,
  * default 30m); every event is on time, late (behind the main tier, caught by the audit tier) or
  * lost (behind both). Per tumbling event-time audit window it writes one row: counts per tier,
  * max/p50/p99 lateness (KLL), affected users (HLL) and the late ratio; optionally a deterministic
  * sample of the late and lost events themselves; and the late SLIs as Flink metrics.
  *
- * <p>It replaces the seed's Spark pattern
+ * <p>It replaces the Spark pattern
  *
  * <pre>
  * main  = stream.withWatermark("event_time", "5 minutes")
@@ -46,7 +39,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * split -> keyBy(user_id) -> {@link LateClassifier} (tier, audit window, sample side output,
  * metrics) -> keyBy(audit window) -> {@link AuditAggregator} -> exactly-once Kafka sinks.
  */
-public final class LateAuditJob implements SuiteJob {
+public final class LateAuditJob extends SuiteJob {
 
     public static final String NAME = "late-audit";
 
@@ -61,26 +54,18 @@ public final class LateAuditJob implements SuiteJob {
         }
     }
 
-    @Override
-    public String name() {
-        return NAME;
+    public LateAuditJob() {
+        super(
+                NAME,
+                "late-event audit: on-time / late / lost against two watermark tiers, per-window"
+                        + " late SLIs, deterministic late samples (Spark: dual withWatermark tiers +"
+                        + " foreachBatch logging)",
+                LateAuditOptions::optionSet);
     }
 
     @Override
-    public String summary() {
-        return "late-event audit: on-time / late / lost against two watermark tiers, per-window late SLIs, "
-                + "deterministic late samples (Spark: dual withWatermark tiers + foreachBatch logging)";
-    }
-
-    @Override
-    public OptionSet options() {
-        return LateAuditOptions.optionSet();
-    }
-
-    @Override
-    public void validate(ParsedOptions o) {
+    protected void validateJobOptions(ParsedOptions o) {
         LateAuditOptions.auditSpec(o);
-        KafkaPreflight.validateTransactionTimeoutAgainstCheckpoints(o);
     }
 
     /**
@@ -131,52 +116,28 @@ public final class LateAuditJob implements SuiteJob {
 
         LateSampler sampler = LateAuditOptions.sampler(o);
         Outputs out = defineWorkflow(beforeClassify.apply(events), spec, sampler);
-        out.audit
-                .sinkTo(
-                        KafkaSinks.create(
-                                o,
-                                NAME,
-                                "audit",
-                                new AuditRowSerializationSchema(
-                                        o.get(LateAuditOptions.OUTPUT_TOPIC))))
-                .name(Operators.SINK_AUDIT.operatorName())
-                .uid(Operators.SINK_AUDIT.uid());
+        KafkaSinks.write(
+                out.audit,
+                o,
+                NAME,
+                "audit",
+                new AuditRowSerializationSchema(o.get(LateAuditOptions.OUTPUT_TOPIC)),
+                Operators.SINK_AUDIT);
         if (sampler != null) {
-            out.samples
-                    .sinkTo(
-                            KafkaSinks.create(
-                                    o,
-                                    NAME,
-                                    "samples",
-                                    new LateSampleSerializationSchema(
-                                            o.get(LateAuditOptions.SAMPLE_TOPIC))))
-                    .name(Operators.SINK_SAMPLES.operatorName())
-                    .uid(Operators.SINK_SAMPLES.uid());
+            KafkaSinks.write(
+                    out.samples,
+                    o,
+                    NAME,
+                    "samples",
+                    new LateSampleSerializationSchema(o.get(LateAuditOptions.SAMPLE_TOPIC)),
+                    Operators.SINK_SAMPLES);
         }
-    }
-
-    /** Every topic the job touches, for start-up checks and topic creation. */
-    public static List<String> topics(ParsedOptions o) {
-        List<String> topics = new ArrayList<>();
-        topics.add(o.get(CommonOptions.INPUT_TOPIC));
-        topics.add(o.get(LateAuditOptions.OUTPUT_TOPIC));
-        topics.add(o.get(CommonOptions.DLQ_TOPIC));
-        if (o.get(LateAuditOptions.SAMPLE_TOPIC) != null) {
-            topics.add(o.get(LateAuditOptions.SAMPLE_TOPIC));
-        }
-        return topics;
     }
 
     @Override
-    public void run(ParsedOptions o) throws Exception {
-        KafkaPreflight.check(o, topics(o));
-        StreamExecutionEnvironment env =
-                JobEnvironment.create(o, NAME, RuntimeExecutionMode.STREAMING);
-        buildPipeline(env, o);
-        AuditSpec spec = LateAuditOptions.auditSpec(o);
-        System.out.printf(
-                "%s: %s -> %s (tiers: main %s, audit %s; windows %s; samples: %s; dead letters: %s) on %s%n",
-                NAME,
+    protected String banner(ParsedOptions o) {
+        return String.format(
+                "%s -> %s (tiers: main %s, audit %s; windows %s; samples: %s; dead letters: %s) on %s",
                 o.get(CommonOptions.INPUT_TOPIC),
                 o.get(LateAuditOptions.OUTPUT_TOPIC),
                 o.get(LateAuditOptions.MAIN_DELAY),
@@ -189,12 +150,6 @@ public final class LateAuditJob implements SuiteJob {
                                 + o.get(LateAuditOptions.SAMPLE_RATE),
                 o.get(CommonOptions.DLQ_TOPIC),
                 o.get(CommonOptions.BOOTSTRAP_SERVERS));
-        if (JobEnvironment.isStandalone()) {
-            System.out.println(
-                    "local Flink web UI: http://localhost:"
-                            + env.getConfiguration().get(RestOptions.PORT));
-        }
-        env.execute(NAME);
     }
 
     /** Keys audit entries by their window start. */

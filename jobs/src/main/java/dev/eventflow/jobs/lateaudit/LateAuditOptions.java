@@ -3,17 +3,16 @@ package dev.eventflow.jobs.lateaudit;
 import dev.eventflow.common.config.CommonOptions;
 import dev.eventflow.common.config.InvalidOptionException;
 import dev.eventflow.common.config.Option;
+import dev.eventflow.common.config.OptionGroups;
 import dev.eventflow.common.config.OptionSet;
 import dev.eventflow.common.config.ParsedOptions;
-import dev.eventflow.common.sketch.HllSketches;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Options of {@code late-audit}: the common ones (without {@code --late-topic} and {@code
- * --watermark-delay}, which the two tiers replace; {@code --output-topic} defaults to the audit
- * topic) plus the tiers, the audit window and the sampling.
+ * Options of {@code late-audit}: a continuous job's groups with idleness but no {@code
+ * --watermark-delay} (the two tiers replace it) and no late topic ({@code --output-topic} defaults
+ * to the audit topic), plus the tiers, the audit window and the sampling.
  */
 public final class LateAuditOptions {
 
@@ -58,31 +57,18 @@ public final class LateAuditOptions {
                     .check(r -> r > 0 && r <= 1, "must be in (0, 1]");
 
     public static final Option<Integer> HLL_LG_K =
-            Option.integer(
-                            "hll-lg-k",
-                            HllSketches.DEFAULT_LG_K,
-                            "log2 of the HLL buckets behind affected_users")
-                    .check(
-                            k -> k >= HllSketches.MIN_LG_K && k <= HllSketches.MAX_LG_K,
-                            "must be between "
-                                    + HllSketches.MIN_LG_K
-                                    + " and "
-                                    + HllSketches.MAX_LG_K);
+            OptionGroups.HLL_LG_K.describedAs("log2 of the HLL buckets behind affected_users");
 
     public static OptionSet optionSet() {
-        List<Option<?>> common = new ArrayList<>();
-        for (Option<?> o : CommonOptions.ALL) {
-            if (o == CommonOptions.LATE_TOPIC || o == CommonOptions.WATERMARK_DELAY) continue;
-            common.add(o == CommonOptions.OUTPUT_TOPIC ? OUTPUT_TOPIC : o);
-        }
-        OptionSet set = new OptionSet(common);
-        set.add(MAIN_DELAY)
+        // The two tiers replace --watermark-delay; idleness applies as everywhere.
+        return OptionGroups.streamingJob(List.of(CommonOptions.IDLENESS))
+                .replace(OUTPUT_TOPIC)
+                .add(MAIN_DELAY)
                 .add(AUDIT_DELAY)
                 .add(AUDIT_WINDOW)
                 .add(SAMPLE_TOPIC)
                 .add(SAMPLE_RATE)
                 .add(HLL_LG_K);
-        return set;
     }
 
     /** The validated tiers and window. */

@@ -1,11 +1,8 @@
 package dev.eventflow.jobs.lateaudit;
 
 import dev.eventflow.common.event.UserEvent;
-import java.util.List;
+import dev.eventflow.common.time.WatermarkFloor;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.ListState;
-import org.apache.flink.api.common.state.ListStateDescriptor;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.MetricGroup;
@@ -27,12 +24,13 @@ import org.apache.flink.util.OutputTag;
  *
  * <p><b>Restarts.</b> After a restore, Flink's watermark starts again at {@code Long.MIN_VALUE} and
  * only catches up once the source has re-read enough data; a classifier reading it naively would
- * call every replayed event on time, and a restart would silently rewrite history. This one keeps
- * the highest watermark it has seen ({@code floor}, fed by {@link LateClassifierOperator} with
- * every watermark) in operator state and classifies against {@code max(floor, current watermark)}:
- * across a restore the audit watermark never goes back. At an aligned checkpoint every subtask
- * holds the same input watermark (watermarks are broadcast, and barriers align behind them), so the
- * restored floor, the maximum of the union, is exactly as far as the job had got and never further.
+ * call every replayed event on time, and a restart would silently rewrite history. This one keeps a
+ * {@link WatermarkFloor} (fed by {@link LateClassifierOperator} with every watermark) and
+ * classifies against {@code max(floor, current watermark)}: across a restore the audit watermark
+ * never goes back. The floor follows the suite's one rule: the minimum over the subtasks on restore
+ * (at an aligned checkpoint every subtask holds the same input watermark, as watermarks are
+ * broadcast and barriers align behind them), and never the end-of-input watermark, so a job
+ * restored from a drained savepoint does not call every later event lost.
  *
  * <p>Metrics (operator scope): {@code onTimeEvents}, {@code lateEvents}, {@code lostEvents}, {@code
  * sampledEvents} (counters); {@code lateRatio} ((late + lost) / all since start), {@code
@@ -52,8 +50,9 @@ public final class LateClassifier extends KeyedProcessFunction<String, UserEvent
     /** Null: no sampling. */
     private final LateSampler sampler;
 
-    private transient ListState<Long> floorState;
-    private transient volatile long floor;
+    static final String FLOOR_STATE = "audit-watermark-floor";
+
+    private transient WatermarkFloor floor;
     private transient volatile long maxLatenessMs;
 
     private transient Counter onTime;
@@ -68,19 +67,12 @@ public final class LateClassifier extends KeyedProcessFunction<String, UserEvent
 
     @Override
     public void initializeState(FunctionInitializationContext context) throws Exception {
-        floorState =
-                context.getOperatorStateStore()
-                        .getUnionListState(
-                                new ListStateDescriptor<>("audit-watermark-floor", Types.LONG));
-        floor = Long.MIN_VALUE;
-        for (Long w : floorState.get()) {
-            if (w != null && w > floor) floor = w;
-        }
+        floor = WatermarkFloor.restore(context, FLOOR_STATE);
     }
 
     @Override
     public void snapshotState(FunctionSnapshotContext context) throws Exception {
-        floorState.update(List.of(floor));
+        floor.snapshot();
     }
 
     @Override
@@ -94,20 +86,22 @@ public final class LateClassifier extends KeyedProcessFunction<String, UserEvent
         metrics.gauge("maxLatenessMs", (Gauge<Long>) () -> maxLatenessMs);
         metrics.gauge(
                 "watermarkLagMs",
-                (Gauge<Long>) () -> lag(spec.mainWatermark(floor), System.currentTimeMillis()));
+                (Gauge<Long>)
+                        () -> lag(spec.mainWatermark(floor.get()), System.currentTimeMillis()));
         metrics.gauge(
-                "auditWatermarkLagMs", (Gauge<Long>) () -> lag(floor, System.currentTimeMillis()));
+                "auditWatermarkLagMs",
+                (Gauge<Long>) () -> lag(floor.get(), System.currentTimeMillis()));
     }
 
     /** Called by {@link LateClassifierOperator} with every input watermark. */
     void observeWatermark(long watermark) {
-        if (watermark > floor) floor = watermark;
+        floor.advance(watermark);
     }
 
     @Override
     public void processElement(UserEvent event, Context ctx, Collector<AuditEntry> out) {
         observeWatermark(ctx.timerService().currentWatermark());
-        long audit = floor;
+        long audit = floor.get();
         Tier tier = spec.classify(event.eventTime, audit);
         long lateness = spec.latenessMs(event.eventTime, audit);
         out.collect(
@@ -142,6 +136,6 @@ public final class LateClassifier extends KeyedProcessFunction<String, UserEvent
 
     /** For tests: the audit watermark the next event would be classified against, at least. */
     long floor() {
-        return floor;
+        return floor.get();
     }
 }

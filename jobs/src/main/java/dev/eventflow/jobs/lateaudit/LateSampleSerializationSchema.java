@@ -1,9 +1,7 @@
 package dev.eventflow.jobs.lateaudit;
 
 import dev.eventflow.common.event.Json;
-import java.nio.charset.StandardCharsets;
-import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
-import org.apache.kafka.clients.producer.ProducerRecord;
+import dev.eventflow.common.kafka.KeyedRecordSerializationSchema;
 
 /**
  * Writes a {@link LateSample} keyed by user_id: the event's fields (event_time as ISO-8601 UTC)
@@ -11,20 +9,11 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * ISO-8601 UTC) and {@code "lateness_ms"}.
  */
 public final class LateSampleSerializationSchema
-        implements KafkaRecordSerializationSchema<LateSample> {
+        extends KeyedRecordSerializationSchema<LateSample> {
     private static final long serialVersionUID = 1L;
 
-    private final String topic;
-
     public LateSampleSerializationSchema(String topic) {
-        this.topic = topic;
-    }
-
-    @Override
-    public ProducerRecord<byte[], byte[]> serialize(
-            LateSample s, KafkaSinkContext context, Long timestamp) {
-        return new ProducerRecord<>(
-                topic, s.event.userId.getBytes(StandardCharsets.UTF_8), toJson(s));
+        super(topic, s -> s.event.userId, LateSampleSerializationSchema::toJson);
     }
 
     public static byte[] toJson(LateSample s) {

@@ -1,6 +1,7 @@
 package dev.eventflow.jobs.reconcile;
 
 import dev.eventflow.common.flink.SerializerTypeInfo;
+import dev.eventflow.common.flink.StateSerializer;
 import dev.eventflow.jobs.windowstats.WindowStatsAccumulatorSerializer;
 import java.io.IOException;
 import java.util.HashSet;
@@ -8,7 +9,6 @@ import java.util.Set;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
@@ -17,7 +17,7 @@ import org.apache.flink.core.memory.DataOutputView;
  * own format, then the session count and the sessions. No Kryo.
  */
 public final class ExactWindowAccumulatorSerializer
-        extends TypeSerializerSingleton<ExactWindowAccumulator> {
+        extends StateSerializer<ExactWindowAccumulator> {
     private static final long serialVersionUID = 1L;
 
     public static final ExactWindowAccumulatorSerializer INSTANCE =
@@ -26,11 +26,8 @@ public final class ExactWindowAccumulatorSerializer
     public static final TypeInformation<ExactWindowAccumulator> TYPE_INFO =
             new SerializerTypeInfo<>(ExactWindowAccumulator.class, INSTANCE);
 
-    private static final byte FORMAT_V1 = 1;
-
-    @Override
-    public boolean isImmutableType() {
-        return false;
+    private ExactWindowAccumulatorSerializer() {
+        super(1, "exact window");
     }
 
     @Override
@@ -47,27 +44,14 @@ public final class ExactWindowAccumulatorSerializer
     }
 
     @Override
-    public ExactWindowAccumulator copy(ExactWindowAccumulator from, ExactWindowAccumulator reuse) {
-        return copy(from);
-    }
-
-    @Override
-    public int getLength() {
-        return -1;
-    }
-
-    @Override
-    public void serialize(ExactWindowAccumulator a, DataOutputView out) throws IOException {
-        out.writeByte(FORMAT_V1);
+    protected void write(ExactWindowAccumulator a, DataOutputView out) throws IOException {
         WindowStatsAccumulatorSerializer.INSTANCE.serialize(a.stats, out);
         out.writeInt(a.sessions.size());
         for (String s : a.sessions) out.writeUTF(s);
     }
 
     @Override
-    public ExactWindowAccumulator deserialize(DataInputView in) throws IOException {
-        byte format = in.readByte();
-        if (format != FORMAT_V1) throw new IOException("unknown exact window format " + format);
+    protected ExactWindowAccumulator read(DataInputView in) throws IOException {
         ExactWindowAccumulator a =
                 new ExactWindowAccumulator(
                         WindowStatsAccumulatorSerializer.INSTANCE.deserialize(in));
@@ -75,17 +59,6 @@ public final class ExactWindowAccumulatorSerializer
         Set<String> sessions = a.sessions;
         for (int i = 0; i < n; i++) sessions.add(in.readUTF());
         return a;
-    }
-
-    @Override
-    public ExactWindowAccumulator deserialize(ExactWindowAccumulator reuse, DataInputView in)
-            throws IOException {
-        return deserialize(in);
-    }
-
-    @Override
-    public void copy(DataInputView in, DataOutputView out) throws IOException {
-        serialize(deserialize(in), out);
     }
 
     @Override

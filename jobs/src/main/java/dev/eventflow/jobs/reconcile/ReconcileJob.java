@@ -2,17 +2,12 @@ package dev.eventflow.jobs.reconcile;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.eventflow.common.config.CommonOptions;
-import dev.eventflow.common.config.OptionSet;
 import dev.eventflow.common.config.ParsedOptions;
-import dev.eventflow.common.event.DeadLetter;
-import dev.eventflow.common.event.DeadLetterRouter;
-import dev.eventflow.common.event.DeadLetterSerializationSchema;
-import dev.eventflow.common.event.ParsedRecord;
+import dev.eventflow.common.event.Parsed;
+import dev.eventflow.common.event.ParsingDeserializationSchema;
 import dev.eventflow.common.event.UserEvent;
-import dev.eventflow.common.event.UserEventDeserializationSchema;
 import dev.eventflow.common.event.UserEventParser;
-import dev.eventflow.common.flink.JobEnvironment;
-import dev.eventflow.common.kafka.KafkaPreflight;
+import dev.eventflow.common.flink.UserEventInput;
 import dev.eventflow.common.kafka.KafkaSinks;
 import dev.eventflow.common.kafka.KafkaSources;
 import dev.eventflow.common.time.EventTimeWatermarks;
@@ -43,11 +38,11 @@ import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * {@code reconcile}, the accurate half of the seed's "Fast + Accurate" pattern (sections 17.4 and
- * 24): {@code window-aggregation}'s aggregation recomputed in Flink's BATCH runtime mode over a
- * bounded range of the input, with EXACT distinct sessions, diffed per (user, window) against what
- * the fast path published. A team runs it nightly to learn how much the fast path lost to lateness
- * and approximation.
+ * {@code reconcile}, the accurate half of the "Fast + Accurate" pattern (docs/spark-mapping.md):
+ * {@code window-aggregation}'s aggregation recomputed in Flink's BATCH runtime mode over a bounded
+ * range of the input, with EXACT distinct sessions, diffed per (user, window) against what the fast
+ * path published. A team runs it nightly to learn how much the fast path lost to lateness and
+ * approximation.
  *
  * <p>It replaces the Spark practice of re-running the query as a batch job ({@code
  * spark.read.format("kafka").option("startingOffsetsByTimestamp", ...)}, {@code countDistinct}
@@ -60,7 +55,7 @@ import org.apache.kafka.common.TopicPartition;
  * ReconcileRange}). Outputs: difference rows and one row per window on {@code --output-topic}
  * ({@link ReportSerialization}), malformed input on {@code --dlq-topic}, a summary on stdout.
  */
-public final class ReconcileJob implements SuiteJob {
+public final class ReconcileJob extends SuiteJob {
 
     public static final String NAME = "reconcile";
 
@@ -78,31 +73,22 @@ public final class ReconcileJob implements SuiteJob {
         }
     }
 
-    @Override
-    public String name() {
-        return NAME;
+    /** What the last run of this instance reported (null before its first run ends). */
+    private volatile Result lastResult;
+
+    public ReconcileJob() {
+        super(
+                NAME,
+                "batch recomputation of window-aggregation over a time range, exact distinct"
+                        + " sessions, diff against the fast path's output (Spark: the \"Fast +"
+                        + " Accurate\" periodic batch reconciliation)",
+                ReconcileOptions::optionSet,
+                RuntimeExecutionMode.BATCH);
     }
 
     @Override
-    public String summary() {
-        return "batch recomputation of window-aggregation over a time range, exact distinct sessions, diff "
-                + "against the fast path's output (Spark: the \"Fast + Accurate\" periodic batch reconciliation)";
-    }
-
-    @Override
-    public OptionSet options() {
-        return ReconcileOptions.optionSet();
-    }
-
-    @Override
-    public RuntimeExecutionMode executionMode() {
-        return RuntimeExecutionMode.BATCH;
-    }
-
-    @Override
-    public void validate(ParsedOptions o) {
+    protected void validateJobOptions(ParsedOptions o) {
         ReconcileOptions.range(o);
-        KafkaPreflight.validateTransactionTimeoutAgainstCheckpoints(o);
     }
 
     /**
@@ -171,82 +157,92 @@ public final class ReconcileJob implements SuiteJob {
         ReconcileRange range = ReconcileOptions.range(o);
         UserEventParser parser =
                 new UserEventParser(o.get(CommonOptions.MAX_FUTURE_SKEW).toMillis());
-        DataStream<ParsedRecord> parsed =
-                env.fromSource(
-                                KafkaSources.<ParsedRecord>base(
-                                                o, NAME, o.get(CommonOptions.INPUT_TOPIC))
-                                        .setDeserializer(new UserEventDeserializationSchema(parser))
-                                        .setStartingOffsets(
-                                                OffsetsInitializer.timestamp(range.fromMs))
-                                        .setBounded(OffsetsInitializer.timestamp(range.toMs))
-                                        .build(),
-                                // Timestamps only: a BATCH run has no watermarks and no late data.
-                                EventTimeWatermarks.forParsedRecords(Duration.ZERO, Duration.ZERO),
-                                Operators.SOURCE.operatorName())
-                        .uid(Operators.SOURCE.uid());
         SingleOutputStreamOperator<UserEvent> events =
-                parsed.process(new DeadLetterRouter())
-                        .name(Operators.ROUTE_DEAD_LETTERS.operatorName())
-                        .uid(Operators.ROUTE_DEAD_LETTERS.uid());
-
+                UserEventInput.parsed(
+                        env,
+                        KafkaSources.<Parsed<UserEvent>>base(
+                                        o, NAME, o.get(CommonOptions.INPUT_TOPIC))
+                                .setDeserializer(ParsingDeserializationSchema.userEvents(parser))
+                                .setStartingOffsets(OffsetsInitializer.timestamp(range.fromMs))
+                                .setBounded(OffsetsInitializer.timestamp(range.toMs))
+                                .build(),
+                        // Timestamps only: a BATCH run has no watermarks and no late data.
+                        EventTimeWatermarks.forParsedRecords(Duration.ZERO, Duration.ZERO),
+                        TypeInformation.of(UserEvent.class),
+                        Operators.SOURCE,
+                        Operators.ROUTE_DEAD_LETTERS);
         SingleOutputStreamOperator<WindowResult> fast =
-                env.fromSource(
-                                KafkaSources.<FastRecord>base(
-                                                o, NAME, o.get(ReconcileOptions.FAST_TOPIC))
-                                        .setDeserializer(new FastRowDeserializationSchema())
-                                        .setStartingOffsets(OffsetsInitializer.earliest())
-                                        .setBounded(OffsetsInitializer.latest())
-                                        .build(),
-                                WatermarkStrategy.noWatermarks(),
-                                Operators.FAST_SOURCE.operatorName())
-                        .uid(Operators.FAST_SOURCE.uid())
-                        .process(new FastRecordRouter(), TypeInformation.of(WindowResult.class))
-                        .name(Operators.ROUTE_FAST_DEAD_LETTERS.operatorName())
-                        .uid(Operators.ROUTE_FAST_DEAD_LETTERS.uid());
-
-        DataStream<DeadLetter> deadLetters =
-                events.getSideOutput(DeadLetterRouter.DEAD_LETTERS)
-                        .union(fast.getSideOutput(DeadLetterRouter.DEAD_LETTERS));
-        deadLetters
-                .sinkTo(
-                        KafkaSinks.create(
-                                o,
-                                NAME,
-                                "dlq",
-                                new DeadLetterSerializationSchema(o.get(CommonOptions.DLQ_TOPIC))))
-                .name(Operators.SINK_DEAD_LETTERS.operatorName())
-                .uid(Operators.SINK_DEAD_LETTERS.uid());
+                UserEventInput.parsed(
+                        env,
+                        KafkaSources.<Parsed<WindowResult>>base(
+                                        o, NAME, o.get(ReconcileOptions.FAST_TOPIC))
+                                .setDeserializer(FastRowParser.schema())
+                                .setStartingOffsets(OffsetsInitializer.earliest())
+                                .setBounded(OffsetsInitializer.latest())
+                                .build(),
+                        WatermarkStrategy.noWatermarks(),
+                        TypeInformation.of(WindowResult.class),
+                        Operators.FAST_SOURCE,
+                        Operators.ROUTE_FAST_DEAD_LETTERS);
+        UserEventInput.sinkDeadLetters(
+                o,
+                NAME,
+                UserEventInput.deadLetters(events).union(UserEventInput.deadLetters(fast)),
+                Operators.SINK_DEAD_LETTERS);
 
         Outputs out = defineWorkflow(events, fast, spec, range);
         String report = o.get(ReconcileOptions.OUTPUT_TOPIC);
-        out.differences
-                .sinkTo(
-                        KafkaSinks.create(
-                                o,
-                                NAME,
-                                "diff",
-                                new ReportSerialization.Differences(report, runId)))
-                .name(Operators.SINK_DIFFERENCES.operatorName())
-                .uid(Operators.SINK_DIFFERENCES.uid());
-        out.windows
-                .sinkTo(
-                        KafkaSinks.create(
-                                o, NAME, "windows", new ReportSerialization.Windows(report, runId)))
-                .name(Operators.SINK_WINDOWS.operatorName())
-                .uid(Operators.SINK_WINDOWS.uid());
-    }
-
-    public static List<String> topics(ParsedOptions o) {
-        return List.of(
-                o.get(CommonOptions.INPUT_TOPIC),
-                o.get(ReconcileOptions.FAST_TOPIC),
-                o.get(ReconcileOptions.OUTPUT_TOPIC),
-                o.get(CommonOptions.DLQ_TOPIC));
+        KafkaSinks.write(
+                out.differences,
+                o,
+                NAME,
+                "diff",
+                new ReportSerialization.Differences(report, runId),
+                Operators.SINK_DIFFERENCES);
+        KafkaSinks.write(
+                out.windows,
+                o,
+                NAME,
+                "windows",
+                new ReportSerialization.Windows(report, runId),
+                Operators.SINK_WINDOWS);
     }
 
     @Override
-    public void run(ParsedOptions o) throws Exception {
-        System.out.print(runAndReport(o).text);
+    protected String banner(ParsedOptions o) {
+        return String.format(
+                "%s over %s against %s -> %s (dead letters: %s) on %s",
+                o.get(CommonOptions.INPUT_TOPIC),
+                ReconcileOptions.range(o),
+                o.get(ReconcileOptions.FAST_TOPIC),
+                o.get(ReconcileOptions.OUTPUT_TOPIC),
+                o.get(CommonOptions.DLQ_TOPIC),
+                o.get(CommonOptions.BOOTSTRAP_SERVERS));
+    }
+
+    /**
+     * Notes the report topic's end offsets, builds the pipeline for a fresh run id and, once the
+     * run has finished, reads this run's report rows back, summarises them and prints the summary.
+     */
+    @Override
+    protected AfterRun prepareRun(StreamExecutionEnvironment env, ParsedOptions o)
+            throws Exception {
+        String reportTopic = o.get(ReconcileOptions.OUTPUT_TOPIC);
+        Map<TopicPartition, Long> before = ReconcileReport.endOffsets(o, reportTopic);
+        String runId = UUID.randomUUID().toString();
+        buildPipeline(env, o, runId);
+        return () -> {
+            List<JsonNode> rows = ReconcileReport.readSince(o, reportTopic, before);
+            ReconcileReport report = ReconcileReport.of(rows, runId);
+            String text =
+                    report.render(
+                            runId,
+                            ReconcileOptions.range(o),
+                            reportTopic,
+                            o.get(ReconcileOptions.WORST_WINDOWS));
+            lastResult = new Result(runId, report, text);
+            System.out.print(text);
+        };
     }
 
     /** What a finished run reports. */
@@ -262,31 +258,14 @@ public final class ReconcileJob implements SuiteJob {
         }
     }
 
-    /** Runs to the end, then reads this run's report rows back and summarises them. */
+    /**
+     * Runs to the end through the suite's one {@link SuiteJob#run}, which reads this run's report
+     * rows back, summarises and prints them; returns that summary.
+     */
     public static Result runAndReport(ParsedOptions o) throws Exception {
-        KafkaPreflight.check(o, topics(o));
-        ReconcileRange range = ReconcileOptions.range(o);
-        String reportTopic = o.get(ReconcileOptions.OUTPUT_TOPIC);
-        Map<TopicPartition, Long> before = ReconcileReport.endOffsets(o, reportTopic);
-        String runId = UUID.randomUUID().toString();
-        StreamExecutionEnvironment env = JobEnvironment.create(o, NAME, RuntimeExecutionMode.BATCH);
-        buildPipeline(env, o, runId);
-        System.out.printf(
-                "%s: %s over %s against %s -> %s (dead letters: %s) on %s%n",
-                NAME,
-                o.get(CommonOptions.INPUT_TOPIC),
-                range,
-                o.get(ReconcileOptions.FAST_TOPIC),
-                reportTopic,
-                o.get(CommonOptions.DLQ_TOPIC),
-                o.get(CommonOptions.BOOTSTRAP_SERVERS));
-        env.execute(NAME);
-        List<JsonNode> rows = ReconcileReport.readSince(o, reportTopic, before);
-        ReconcileReport report = ReconcileReport.of(rows, runId);
-        return new Result(
-                runId,
-                report,
-                report.render(runId, range, reportTopic, o.get(ReconcileOptions.WORST_WINDOWS)));
+        ReconcileJob job = new ReconcileJob();
+        job.run(o);
+        return job.lastResult;
     }
 
     // ---- small named functions (serializable, with stable types) ----

@@ -1,24 +1,20 @@
 package dev.eventflow.jobs.reconcile;
 
-import dev.eventflow.common.config.CommonOptions;
 import dev.eventflow.common.config.InvalidOptionException;
 import dev.eventflow.common.config.Option;
+import dev.eventflow.common.config.OptionGroups;
 import dev.eventflow.common.config.OptionSet;
 import dev.eventflow.common.config.ParsedOptions;
 import dev.eventflow.common.event.MalformedEventException;
-import dev.eventflow.common.event.UserEventParser;
+import dev.eventflow.common.time.EventTimes;
 import dev.eventflow.jobs.windowagg.WindowAggregationOptions;
 import dev.eventflow.jobs.windowstats.WindowSpec;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Set;
 
 /**
  * Options of {@code reconcile}: the range ({@code --from}, {@code --to}), the fast path's topic and
- * window shape, plus the common options that make sense for a bounded batch run ({@code --bounded},
- * {@code --starting-offsets}, {@code --watermark-delay}, {@code --idleness}, {@code
- * --checkpoint-interval} and {@code --late-topic} do not: the range replaces the first two, and a
- * batch run has no watermarks, checkpoints or late data).
+ * window shape, on a bounded job's groups ({@link OptionGroups#batchJob}: no {@code --bounded} or
+ * {@code --starting-offsets}, which the range replaces, and no event-time, checkpointing or late
+ * options, since a batch run has no watermarks, checkpoints or late data).
  */
 public final class ReconcileOptions {
 
@@ -57,35 +53,16 @@ public final class ReconcileOptions {
             Option.integer("worst-windows", 10, "how many worst windows the summary lists")
                     .check(n -> n >= 0, "must be >= 0");
 
-    private static final Set<Option<?>> NOT_FOR_A_BATCH_RUN =
-            Set.of(
-                    CommonOptions.LATE_TOPIC,
-                    CommonOptions.BOUNDED,
-                    CommonOptions.STARTING_OFFSETS,
-                    CommonOptions.WATERMARK_DELAY,
-                    CommonOptions.IDLENESS,
-                    CommonOptions.CHECKPOINT_INTERVAL);
-
     public static OptionSet optionSet() {
-        List<Option<?>> common = new ArrayList<>();
-        for (Option<?> o : CommonOptions.ALL) {
-            if (NOT_FOR_A_BATCH_RUN.contains(o)) continue;
-            common.add(o == CommonOptions.OUTPUT_TOPIC ? OUTPUT_TOPIC : o);
-        }
-        OptionSet set = new OptionSet(common);
-        set.add(FROM)
-                .add(TO)
-                .add(FAST_TOPIC)
-                .add(WindowAggregationOptions.WINDOW_SIZE)
-                .add(WindowAggregationOptions.WINDOW_SLIDE)
-                .add(WindowAggregationOptions.HLL_LG_K)
-                .add(WORST_WINDOWS);
-        return set;
+        OptionSet set =
+                OptionGroups.batchJob().replace(OUTPUT_TOPIC).add(FROM).add(TO).add(FAST_TOPIC);
+        WindowAggregationOptions.WINDOWS.forEach(set::add);
+        return set.add(WORST_WINDOWS);
     }
 
     static boolean isTime(String s) {
         try {
-            UserEventParser.parseTime(s.trim());
+            EventTimes.parse(s.trim());
             return true;
         } catch (MalformedEventException e) {
             return false;
@@ -94,7 +71,7 @@ public final class ReconcileOptions {
 
     static long time(String s) {
         try {
-            return UserEventParser.parseTime(s.trim());
+            return EventTimes.parse(s.trim());
         } catch (MalformedEventException e) {
             throw new InvalidOptionException(e.getMessage());
         }

@@ -2,11 +2,9 @@ package dev.eventflow.jobs.reconcile;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.eventflow.common.event.Json;
+import dev.eventflow.common.kafka.KeyedRecordSerializationSchema;
 import dev.eventflow.jobs.windowstats.WindowResult;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
-import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * The reconcile report's JSON (one topic, two kinds of rows, each tagged with the run's id):
@@ -32,42 +30,20 @@ public final class ReportSerialization {
     public static final String WINDOW_KIND = "window";
 
     /** Difference rows. */
-    public static final class Differences implements KafkaRecordSerializationSchema<DiffRow> {
+    public static final class Differences extends KeyedRecordSerializationSchema<DiffRow> {
         private static final long serialVersionUID = 1L;
-        private final String topic;
-        private final String runId;
 
         public Differences(String topic, String runId) {
-            this.topic = topic;
-            this.runId = runId;
-        }
-
-        @Override
-        public ProducerRecord<byte[], byte[]> serialize(
-                DiffRow d, KafkaSinkContext context, Long timestamp) {
-            return new ProducerRecord<>(
-                    topic, d.userId.getBytes(StandardCharsets.UTF_8), toJson(d, runId));
+            super(topic, d -> d.userId, d -> toJson(d, runId));
         }
     }
 
     /** One row per window. */
-    public static final class Windows implements KafkaRecordSerializationSchema<WindowSummary> {
+    public static final class Windows extends KeyedRecordSerializationSchema<WindowSummary> {
         private static final long serialVersionUID = 1L;
-        private final String topic;
-        private final String runId;
 
         public Windows(String topic, String runId) {
-            this.topic = topic;
-            this.runId = runId;
-        }
-
-        @Override
-        public ProducerRecord<byte[], byte[]> serialize(
-                WindowSummary s, KafkaSinkContext context, Long timestamp) {
-            return new ProducerRecord<>(
-                    topic,
-                    Json.isoTime(s.windowStart).getBytes(StandardCharsets.UTF_8),
-                    toJson(s, runId));
+            super(topic, s -> Json.isoTime(s.windowStart), s -> toJson(s, runId));
         }
     }
 

@@ -1,9 +1,7 @@
 package dev.eventflow.jobs.runningcounts;
 
 import dev.eventflow.common.event.Json;
-import java.nio.charset.StandardCharsets;
-import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
-import org.apache.kafka.clients.producer.ProducerRecord;
+import dev.eventflow.common.kafka.KeyedRecordSerializationSchema;
 
 /**
  * Writes an {@link ActivityUpdate} keyed by user_id, so that a compacted topic keeps the latest
@@ -11,20 +9,11 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * (times ISO-8601 UTC), or a null value (a tombstone) that deletes the user.
  */
 public final class ActivityUpdateSerializationSchema
-        implements KafkaRecordSerializationSchema<ActivityUpdate> {
+        extends KeyedRecordSerializationSchema<ActivityUpdate> {
     private static final long serialVersionUID = 1L;
 
-    private final String topic;
-
     public ActivityUpdateSerializationSchema(String topic) {
-        this.topic = topic;
-    }
-
-    @Override
-    public ProducerRecord<byte[], byte[]> serialize(
-            ActivityUpdate u, KafkaSinkContext context, Long timestamp) {
-        return new ProducerRecord<>(
-                topic, u.userId.getBytes(StandardCharsets.UTF_8), u.tombstone ? null : toJson(u));
+        super(topic, u -> u.userId, u -> u.tombstone ? null : toJson(u));
     }
 
     public static byte[] toJson(ActivityUpdate u) {

@@ -2,22 +2,16 @@ package dev.eventflow.jobs.runningcounts;
 
 import dev.eventflow.common.config.CommonOptions;
 import dev.eventflow.common.config.Option;
-import dev.eventflow.common.config.OptionSet;
 import dev.eventflow.common.config.ParsedOptions;
 import dev.eventflow.common.event.UserEvent;
-import dev.eventflow.common.flink.JobEnvironment;
 import dev.eventflow.common.flink.UserEventInput;
-import dev.eventflow.common.kafka.KafkaPreflight;
 import dev.eventflow.common.kafka.KafkaSinks;
 import dev.eventflow.jobs.SuiteJob;
-import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
-import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.functions.KeySelector;
-import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -26,15 +20,15 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * {@code running-counts}: per user, a running count with first/last seen and last session, emitted
  * as an update on every event to a compacted topic keyed by user_id (an upsert table), with an
  * optional inactivity timeout that ends a user with an {@code expired} row and a tombstone. It
- * replaces the seed's Spark snippet
+ * replaces the Spark snippet
  *
  * <pre>
  * events.groupBy("user").applyInPandasWithState(update_count, output_schema, state_schema,
  *     outputMode="update", timeoutConf="NoTimeout" | "ProcessingTimeTimeout" | "EventTimeTimeout")
  * </pre>
  *
- * and the "Case A" of the seed's section 13: a running count per user whose state, without a
- * timeout or TTL, grows with every new user forever.
+ * and the unbounded-state trap of a running count per user whose state, without a timeout or TTL,
+ * grows with every new user forever (docs/spark-mapping.md, "Late data vs state cleanup").
  *
  * <p>Input: JSON user events on {@code --input-topic}. Outputs: updates on {@code --output-topic}
  * (key user_id; created with {@code cleanup.policy=compact} by {@code --create-topics}), malformed
@@ -43,33 +37,25 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * <p>Topology: Kafka source with per-partition watermarks -> dead-letter split -> keyBy(user_id) ->
  * {@link RunningCountFunction} (ValueState + one timer per user) -> two-phase-commit Kafka sinks.
  */
-public final class RunningCountsJob implements SuiteJob {
+public final class RunningCountsJob extends SuiteJob {
 
     public static final String NAME = "running-counts";
 
     /** Keys events by user_id (Spark's {@code groupBy("user")}). */
     public static final KeySelector<UserEvent, String> BY_USER = e -> e.userId;
 
-    @Override
-    public String name() {
-        return NAME;
+    public RunningCountsJob() {
+        super(
+                NAME,
+                "per-user running count, first/last seen, last session as an upsert topic, with"
+                        + " timeouts and TTL (Spark: applyInPandasWithState, update mode,"
+                        + " GroupStateTimeout)",
+                RunningCountsOptions::optionSet);
     }
 
     @Override
-    public String summary() {
-        return "per-user running count, first/last seen, last session as an upsert topic, with"
-                + " timeouts and TTL (Spark: applyInPandasWithState, update mode, GroupStateTimeout)";
-    }
-
-    @Override
-    public OptionSet options() {
-        return RunningCountsOptions.optionSet();
-    }
-
-    @Override
-    public void validate(ParsedOptions o) {
+    protected void validateJobOptions(ParsedOptions o) {
         RunningCountsOptions.validate(o);
-        KafkaPreflight.validateTransactionTimeoutAgainstCheckpoints(o);
     }
 
     /** The function as configured by the options. */
@@ -110,16 +96,13 @@ public final class RunningCountsJob implements SuiteJob {
                         Operators.ROUTE_DEAD_LETTERS,
                         Operators.SINK_DEAD_LETTERS);
 
-        defineWorkflow(beforeState.apply(events), function(o))
-                .sinkTo(
-                        KafkaSinks.create(
-                                o,
-                                NAME,
-                                "out",
-                                new ActivityUpdateSerializationSchema(
-                                        o.get(CommonOptions.OUTPUT_TOPIC))))
-                .name(Operators.SINK_UPDATES.operatorName())
-                .uid(Operators.SINK_UPDATES.uid());
+        KafkaSinks.write(
+                defineWorkflow(beforeState.apply(events), function(o)),
+                o,
+                NAME,
+                "out",
+                new ActivityUpdateSerializationSchema(o.get(CommonOptions.OUTPUT_TOPIC)),
+                Operators.SINK_UPDATES);
     }
 
     @Override
@@ -127,28 +110,16 @@ public final class RunningCountsJob implements SuiteJob {
         buildPipeline(env, o, UnaryOperator.identity());
     }
 
-    /** Every topic the job touches, for start-up checks and topic creation. */
-    public static List<String> topics(ParsedOptions o) {
-        return List.of(
-                o.get(CommonOptions.INPUT_TOPIC),
-                o.get(CommonOptions.OUTPUT_TOPIC),
-                o.get(CommonOptions.DLQ_TOPIC));
-    }
-
     /** The output is an upsert table: {@code --create-topics} creates it compacted. */
-    public static Map<String, Map<String, String>> topicConfigs(ParsedOptions o) {
+    @Override
+    protected Map<String, Map<String, String>> topicConfigs(ParsedOptions o) {
         return Map.of(o.get(CommonOptions.OUTPUT_TOPIC), Map.of("cleanup.policy", "compact"));
     }
 
     @Override
-    public void run(ParsedOptions o) throws Exception {
-        KafkaPreflight.check(o, topics(o), topicConfigs(o));
-        StreamExecutionEnvironment env =
-                JobEnvironment.create(o, NAME, RuntimeExecutionMode.STREAMING);
-        buildPipeline(env, o);
-        System.out.printf(
-                "%s: %s -> %s (timeout: %s%s, dead letters: %s) on %s%n",
-                NAME,
+    protected String banner(ParsedOptions o) {
+        return String.format(
+                "%s -> %s (timeout: %s%s, dead letters: %s) on %s",
                 o.get(CommonOptions.INPUT_TOPIC),
                 o.get(CommonOptions.OUTPUT_TOPIC),
                 Option.show(o.get(RunningCountsOptions.TIMEOUT_MODE)),
@@ -157,11 +128,5 @@ public final class RunningCountsJob implements SuiteJob {
                         : " " + Option.show(o.get(RunningCountsOptions.TIMEOUT)),
                 o.get(CommonOptions.DLQ_TOPIC),
                 o.get(CommonOptions.BOOTSTRAP_SERVERS));
-        if (JobEnvironment.isStandalone()) {
-            System.out.println(
-                    "local Flink web UI: http://localhost:"
-                            + env.getConfiguration().get(RestOptions.PORT));
-        }
-        env.execute(NAME);
     }
 }

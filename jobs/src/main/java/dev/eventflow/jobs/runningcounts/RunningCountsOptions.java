@@ -3,6 +3,7 @@ package dev.eventflow.jobs.runningcounts;
 import dev.eventflow.common.config.CommonOptions;
 import dev.eventflow.common.config.InvalidOptionException;
 import dev.eventflow.common.config.Option;
+import dev.eventflow.common.config.OptionGroups;
 import dev.eventflow.common.config.OptionSet;
 import dev.eventflow.common.config.ParsedOptions;
 import java.time.Duration;
@@ -35,8 +36,7 @@ public final class RunningCountsOptions {
                             + " drops idle users' state, no row, no tombstone (0 = off)");
 
     public static OptionSet optionSet() {
-        OptionSet set = new OptionSet(CommonOptions.ALL);
-        set.remove(CommonOptions.LATE_TOPIC)
+        return OptionGroups.streamingJob(OptionGroups.EVENT_TIME)
                 .replace(
                         CommonOptions.OUTPUT_TOPIC.withDefault(
                                 "user-running-counts",
@@ -45,7 +45,6 @@ public final class RunningCountsOptions {
                 .add(TIMEOUT_MODE)
                 .add(TIMEOUT)
                 .add(STATE_TTL);
-        return set;
     }
 
     /**

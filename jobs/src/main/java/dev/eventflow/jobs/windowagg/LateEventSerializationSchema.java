@@ -1,29 +1,17 @@
 package dev.eventflow.jobs.windowagg;
 
 import dev.eventflow.common.event.Json;
-import java.nio.charset.StandardCharsets;
-import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
-import org.apache.kafka.clients.producer.ProducerRecord;
+import dev.eventflow.common.kafka.KeyedRecordSerializationSchema;
 
 /**
  * Writes a {@link LateEvent} keyed by user_id: the event's fields (event_time as ISO-8601 UTC) plus
  * {@code "watermark"} (ISO-8601 UTC) and {@code "lateness_ms"}.
  */
-public final class LateEventSerializationSchema
-        implements KafkaRecordSerializationSchema<LateEvent> {
+public final class LateEventSerializationSchema extends KeyedRecordSerializationSchema<LateEvent> {
     private static final long serialVersionUID = 1L;
 
-    private final String topic;
-
     public LateEventSerializationSchema(String topic) {
-        this.topic = topic;
-    }
-
-    @Override
-    public ProducerRecord<byte[], byte[]> serialize(
-            LateEvent late, KafkaSinkContext context, Long timestamp) {
-        return new ProducerRecord<>(
-                topic, late.event.userId.getBytes(StandardCharsets.UTF_8), toJson(late));
+        super(topic, late -> late.event.userId, LateEventSerializationSchema::toJson);
     }
 
     public static byte[] toJson(LateEvent late) {

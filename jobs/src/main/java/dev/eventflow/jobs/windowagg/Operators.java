@@ -4,7 +4,7 @@ import dev.eventflow.common.flink.OperatorId;
 
 /**
  * Names and uids of every operator of {@code window-aggregation}. Uids are part of the savepoint
- * contract: never change one of a deployed job (see the upgrade runbook in the README).
+ * contract: never change one of a deployed job (see the upgrade runbook in docs/operations.md).
  */
 public enum Operators implements OperatorId {
     SOURCE("kafka source: user events", "window-aggregation.source"),

@@ -151,8 +151,8 @@ public final class SlicedWindowOperator extends AbstractStreamOperator<WindowRes
                             + " HLL sketch cannot be divided). Start this version WITHOUT the"
                             + " savepoint, with the old job's --group-id and --starting-offsets"
                             + " committed: it resumes where the old job stopped, the windows open"
-                            + " at the switch come out incomplete, all later ones exact. See the"
-                            + " README, 'Savepoint upgrades: the runbook', window state layout.");
+                            + " at the switch come out incomplete, all later ones exact. See"
+                            + " docs/operations.md, 'Savepoint upgrades: the runbook'.");
         }
     }
 

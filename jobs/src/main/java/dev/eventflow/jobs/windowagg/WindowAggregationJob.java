@@ -1,25 +1,19 @@
 package dev.eventflow.jobs.windowagg;
 
 import dev.eventflow.common.config.CommonOptions;
-import dev.eventflow.common.config.OptionSet;
 import dev.eventflow.common.config.ParsedOptions;
 import dev.eventflow.common.event.UserEvent;
-import dev.eventflow.common.flink.JobEnvironment;
 import dev.eventflow.common.flink.UserEventInput;
-import dev.eventflow.common.kafka.KafkaPreflight;
 import dev.eventflow.common.kafka.KafkaSinks;
 import dev.eventflow.jobs.SuiteJob;
 import dev.eventflow.jobs.windowstats.UserIdKey;
 import dev.eventflow.jobs.windowstats.WindowResult;
 import dev.eventflow.jobs.windowstats.WindowResultSerializationSchema;
 import dev.eventflow.jobs.windowstats.WindowSpec;
-import java.util.List;
 import java.util.function.UnaryOperator;
-import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
@@ -29,7 +23,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 /**
  * {@code window-aggregation}, the main job: per user and event-time window, {@code events}, {@code
  * approx_sessions} (HLL), {@code sum/avg/min/max_amount} and {@code purchases}, written exactly
- * once to Kafka. It replaces the seed's Spark snippet
+ * once to Kafka. It replaces the Spark snippet
  *
  * <pre>
  * df.withWatermark("event_time", "10 minutes")
@@ -47,7 +41,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * windows aggregated per slice ({@link SlicedWindowOperator}: one accumulator update per event,
  * windows assembled from slices when they fire) -> two-phase-commit Kafka sinks.
  */
-public final class WindowAggregationJob implements SuiteJob {
+public final class WindowAggregationJob extends SuiteJob {
 
     public static final String NAME = "window-aggregation";
 
@@ -62,26 +56,18 @@ public final class WindowAggregationJob implements SuiteJob {
         }
     }
 
-    @Override
-    public String name() {
-        return NAME;
+    public WindowAggregationJob() {
+        super(
+                NAME,
+                "per-user sliding/tumbling event-time windows: count, HLL distinct sessions,"
+                        + " amounts, purchases (Spark: withWatermark + groupBy(window) + agg, append"
+                        + " mode, transactional Kafka sink)",
+                WindowAggregationOptions::optionSet);
     }
 
     @Override
-    public String summary() {
-        return "per-user sliding/tumbling event-time windows: count, HLL distinct sessions, amounts, purchases "
-                + "(Spark: withWatermark + groupBy(window) + agg, append mode, transactional Kafka sink)";
-    }
-
-    @Override
-    public OptionSet options() {
-        return WindowAggregationOptions.optionSet();
-    }
-
-    @Override
-    public void validate(ParsedOptions o) {
+    protected void validateJobOptions(ParsedOptions o) {
         WindowAggregationOptions.windowSpec(o);
-        KafkaPreflight.validateTransactionTimeoutAgainstCheckpoints(o);
     }
 
     /**
@@ -138,26 +124,22 @@ public final class WindowAggregationJob implements SuiteJob {
                         Operators.SINK_DEAD_LETTERS);
 
         Outputs out = defineWorkflow(beforeWindows.apply(events), spec);
-        out.results
-                .sinkTo(
-                        KafkaSinks.create(
-                                o,
-                                NAME,
-                                "out",
-                                new WindowResultSerializationSchema(
-                                        o.get(CommonOptions.OUTPUT_TOPIC),
-                                        o.get(WindowAggregationOptions.JOB_VERSION))))
-                .name(Operators.SINK_RESULTS.operatorName())
-                .uid(Operators.SINK_RESULTS.uid());
-        out.late
-                .sinkTo(
-                        KafkaSinks.create(
-                                o,
-                                NAME,
-                                "late",
-                                new LateEventSerializationSchema(o.get(CommonOptions.LATE_TOPIC))))
-                .name(Operators.SINK_LATE.operatorName())
-                .uid(Operators.SINK_LATE.uid());
+        KafkaSinks.write(
+                out.results,
+                o,
+                NAME,
+                "out",
+                new WindowResultSerializationSchema(
+                        o.get(CommonOptions.OUTPUT_TOPIC),
+                        o.get(WindowAggregationOptions.JOB_VERSION)),
+                Operators.SINK_RESULTS);
+        KafkaSinks.write(
+                out.late,
+                o,
+                NAME,
+                "late",
+                new LateEventSerializationSchema(o.get(CommonOptions.LATE_TOPIC)),
+                Operators.SINK_LATE);
     }
 
     /** The RocksDB setting that keeps this job's event-time timers on the heap. */
@@ -181,34 +163,14 @@ public final class WindowAggregationJob implements SuiteJob {
         buildPipeline(env, o, UnaryOperator.identity());
     }
 
-    /** Every topic the job touches, for start-up checks and topic creation. */
-    public static List<String> topics(ParsedOptions o) {
-        return List.of(
-                o.get(CommonOptions.INPUT_TOPIC),
-                o.get(CommonOptions.OUTPUT_TOPIC),
-                o.get(CommonOptions.LATE_TOPIC),
-                o.get(CommonOptions.DLQ_TOPIC));
-    }
-
     @Override
-    public void run(ParsedOptions o) throws Exception {
-        KafkaPreflight.check(o, topics(o));
-        StreamExecutionEnvironment env =
-                JobEnvironment.create(o, NAME, RuntimeExecutionMode.STREAMING);
-        buildPipeline(env, o);
-        System.out.printf(
-                "%s: %s -> %s (late: %s, dead letters: %s) on %s%n",
-                NAME,
+    protected String banner(ParsedOptions o) {
+        return String.format(
+                "%s -> %s (late: %s, dead letters: %s) on %s",
                 o.get(CommonOptions.INPUT_TOPIC),
                 o.get(CommonOptions.OUTPUT_TOPIC),
                 o.get(CommonOptions.LATE_TOPIC),
                 o.get(CommonOptions.DLQ_TOPIC),
                 o.get(CommonOptions.BOOTSTRAP_SERVERS));
-        if (JobEnvironment.isStandalone()) {
-            System.out.println(
-                    "local Flink web UI: http://localhost:"
-                            + env.getConfiguration().get(RestOptions.PORT));
-        }
-        env.execute(NAME);
     }
 }

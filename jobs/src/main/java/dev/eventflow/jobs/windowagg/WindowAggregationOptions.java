@@ -1,13 +1,13 @@
 package dev.eventflow.jobs.windowagg;
 
-import dev.eventflow.common.config.CommonOptions;
 import dev.eventflow.common.config.InvalidOptionException;
 import dev.eventflow.common.config.Option;
+import dev.eventflow.common.config.OptionGroups;
 import dev.eventflow.common.config.OptionSet;
 import dev.eventflow.common.config.ParsedOptions;
-import dev.eventflow.common.sketch.HllSketches;
 import dev.eventflow.jobs.windowstats.WindowSpec;
 import java.time.Duration;
+import java.util.List;
 
 /** Options of {@code window-aggregation}: the common ones plus window shape and sketch size. */
 public final class WindowAggregationOptions {
@@ -26,16 +26,12 @@ public final class WindowAggregationOptions {
                     .check(d -> !d.isZero(), "must be positive");
 
     public static final Option<Integer> HLL_LG_K =
-            Option.integer(
-                            "hll-lg-k",
-                            HllSketches.DEFAULT_LG_K,
-                            "log2 of the HLL buckets behind approx_sessions (relative error ~1.04/sqrt(2^k))")
-                    .check(
-                            k -> k >= HllSketches.MIN_LG_K && k <= HllSketches.MAX_LG_K,
-                            "must be between "
-                                    + HllSketches.MIN_LG_K
-                                    + " and "
-                                    + HllSketches.MAX_LG_K);
+            OptionGroups.HLL_LG_K.describedAs(
+                    "log2 of the HLL buckets behind approx_sessions (relative error"
+                            + " ~1.04/sqrt(2^k))");
+
+    /** The window shape and sketch size, shared with {@code reconcile}, which recomputes them. */
+    public static final List<Option<?>> WINDOWS = List.of(WINDOW_SIZE, WINDOW_SLIDE, HLL_LG_K);
 
     public static final Option<String> JOB_VERSION =
             Option.optionalString(
@@ -43,9 +39,8 @@ public final class WindowAggregationOptions {
                     "when set, every output row carries it as \"job_version\" (which deployment wrote it)");
 
     public static OptionSet optionSet() {
-        OptionSet set = new OptionSet(CommonOptions.ALL);
-        set.add(WINDOW_SIZE).add(WINDOW_SLIDE).add(HLL_LG_K).add(JOB_VERSION);
-        return set;
+        return OptionGroups.streamingJob(OptionGroups.EVENT_TIME, OptionGroups.LATE_OUTPUT, WINDOWS)
+                .add(JOB_VERSION);
     }
 
     public static WindowSpec windowSpec(ParsedOptions o) {

@@ -37,7 +37,7 @@ class DeployManifestsTest {
     private static final Path K8S = Path.of("..", "deploy", "k8s");
     private static final ObjectMapper YAML = new YAMLMapper();
 
-    /** The jobs of DESIGN.md: each gets a FlinkDeployment. */
+    /** The suite's jobs: each gets a FlinkDeployment. */
     private static final Set<String> SUITE =
             Set.of(
                     "window-aggregation",

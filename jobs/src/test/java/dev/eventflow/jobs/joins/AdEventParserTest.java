@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.eventflow.common.event.MalformedEventException;
+import dev.eventflow.common.event.Parsed;
+import dev.eventflow.common.event.ParsingDeserializationSchema;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -118,19 +120,17 @@ class AdEventParserTest {
 
     @Test
     void theDeserializerTurnsABadRecordIntoADeadLetterWithItsCoordinates() {
-        JoinInputDeserializationSchema schema =
-                new JoinInputDeserializationSchema(
-                        JoinInputDeserializationSchema.Kind.CLICKS, parser);
+        ParsingDeserializationSchema<AdClick> schema = parser.clicks();
         ConsumerRecord<byte[], byte[]> record =
                 new ConsumerRecord<>("ad-clicks", 2, 41L, b("k"), b("{\"click_id\":1}"));
-        ParsedJoinRecord r = schema.parse(record);
+        Parsed<AdClick> r = schema.parse(record);
         assertThat(r.isDeadLetter()).isTrue();
         assertThat(r.deadLetter.reason).isEqualTo("missing field impression_id");
         assertThat(r.deadLetter.sourceTopic).isEqualTo("ad-clicks");
         assertThat(r.deadLetter.sourcePartition).isEqualTo(2);
         assertThat(r.deadLetter.sourceOffset).isEqualTo(41L);
         assertThat(r.deadLetter.value).isEqualTo(b("{\"click_id\":1}"));
-        assertThat(r.eventTime()).isEqualTo(Long.MIN_VALUE);
+        assertThat(r.event).isNull();
     }
 
     @Test

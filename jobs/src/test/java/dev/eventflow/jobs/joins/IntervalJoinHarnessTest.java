@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Test;
 /**
  * {@code --mode interval}: Flink's interval join operator configured exactly as {@link
  * JoinsJob#defineJoin} configures it ({@code between(0, bound)}, both bounds inclusive), with the
- * job's join function. Matches, non-matches, both boundaries, and section 20's cleanup rule shown
- * by state and timer counts.
+ * job's join function. Matches, non-matches, both boundaries, and the join cleanup rule shown by
+ * state and timer counts.
  */
 class IntervalJoinHarnessTest {
 

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import java.util.stream.Collectors;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.operators.ProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
@@ -81,6 +82,57 @@ class LateRowRouterTest {
                             "{\"side\":\"click\",\"click_id\":\"c1\",\"impression_id\":\"i1\","
                                     + "\"user_id\":\"user-of-i1\",\"event_time\":\"2026-01-01T10:09:00Z\","
                                     + "\"watermark\":\"2026-01-01T10:10:00Z\",\"lateness_ms\":60000}");
+        }
+    }
+
+    /** A harness of the job's own operator, which feeds the floor with every watermark. */
+    private static <T> OneInputStreamOperatorTestHarness<T, T> jobHarness(
+            LateRowRouter<T> router, OperatorSubtaskState restore) throws Exception {
+        OneInputStreamOperatorTestHarness<T, T> h =
+                new OneInputStreamOperatorTestHarness<>(LateRowRouter.operator(router));
+        if (restore != null) h.initializeState(restore);
+        h.open();
+        return h;
+    }
+
+    @Test
+    void lateVerdictsHoldAcrossARestore() throws Exception {
+        long w = at(10, 0);
+        OperatorSubtaskState checkpoint;
+        try (var h = jobHarness(LateRowRouter.impressions(), null)) {
+            h.processWatermark(w); // no row after it: the operator still checkpoints it
+            checkpoint = h.snapshot(1L, 1L);
+        }
+        LateRowRouter<AdImpression> router = LateRowRouter.impressions();
+        try (var h = jobHarness(router, checkpoint)) {
+            assertThat(router.floor()).isEqualTo(w);
+            // The restarted source's watermark is far behind; the verdicts are the old job's.
+            h.processWatermark(at(1, 0));
+            AdImpression replayedLate = impression("i-late", w - 1);
+            AdImpression onTime = impression("i-on-time", w + 1);
+            h.processElement(new StreamRecord<>(replayedLate, replayedLate.eventTime));
+            h.processElement(new StreamRecord<>(onTime, onTime.eventTime));
+            assertThat(h.extractOutputValues()).containsExactly(onTime);
+            assertThat(late(h)).extracting(r -> r.impression).containsExactly(replayedLate);
+            assertThat(late(h)).extracting(r -> r.watermark).containsExactly(w);
+        }
+    }
+
+    @Test
+    void aDrainedRunsEndOfInputIsNotRestoredAsTheFloor() throws Exception {
+        long w = at(10, 0);
+        OperatorSubtaskState checkpoint;
+        try (var h = jobHarness(LateRowRouter.clicks(), null)) {
+            h.processWatermark(w);
+            h.processWatermark(Long.MAX_VALUE);
+            checkpoint = h.snapshot(1L, 1L);
+        }
+        LateRowRouter<AdClick> router = LateRowRouter.clicks();
+        try (var h = jobHarness(router, checkpoint)) {
+            assertThat(router.floor()).isEqualTo(w);
+            AdClick c = click("c1", "i1", w + 1);
+            h.processElement(new StreamRecord<>(c, c.eventTime));
+            assertThat(h.extractOutputValues()).containsExactly(c);
         }
     }
 }

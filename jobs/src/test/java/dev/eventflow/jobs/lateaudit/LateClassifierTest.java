@@ -189,6 +189,46 @@ class LateClassifierTest {
     }
 
     @Test
+    void aDrainedRunsEndOfInputIsNotRestoredAsTheAuditWatermark() throws Exception {
+        harness.processWatermark(AUDIT_WM);
+        harness.processWatermark(Long.MAX_VALUE); // a bounded run's end, or stop --drain
+        OperatorSubtaskState snapshot = harness.snapshot(1, 1);
+        harness.close();
+        harness = harness(snapshot);
+        assertThat(classifier.floor()).isEqualTo(AUDIT_WM);
+        assertThat(classify(MAIN_WM + 1).tier).isEqualTo(Tier.ON_TIME);
+    }
+
+    @Test
+    void aRescaledRestoreStartsFromTheLowestSubtasksWatermark() throws Exception {
+        OperatorSubtaskState ahead;
+        try (var h = subtask(2, 1)) {
+            h.open();
+            h.processWatermark(AUDIT_WM + MINUTE);
+            ahead = h.snapshot(1, 1);
+        }
+        harness.processWatermark(AUDIT_WM);
+        OperatorSubtaskState behind = harness.snapshot(1, 1);
+        harness.close();
+        harness =
+                harness(
+                        org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness
+                                .repackageState(behind, ahead));
+        assertThat(classifier.floor()).isEqualTo(AUDIT_WM);
+    }
+
+    private KeyedOneInputStreamOperatorTestHarness<String, UserEvent, AuditEntry> subtask(
+            int parallelism, int index) throws Exception {
+        return new KeyedOneInputStreamOperatorTestHarness<>(
+                new LateClassifierOperator(new LateClassifier(SPEC, null)),
+                new UserIdKey(),
+                Types.STRING,
+                128,
+                parallelism,
+                index);
+    }
+
+    @Test
     void keepsNoKeyedStateAndNoTimers() throws Exception {
         harness.processWatermark(AUDIT_WM);
         for (int i = 0; i < 100; i++) {

@@ -45,7 +45,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Savepoint upgrades of {@code window-aggregation} on a real Kafka broker and a Flink MiniCluster:
- * the runbook in the README, executed.
+ * the runbook in docs/operations.md, executed.
  *
  * <ul>
  *   <li>v1 (parallelism 1) runs unbounded and is stopped with a savepoint while windows are open;

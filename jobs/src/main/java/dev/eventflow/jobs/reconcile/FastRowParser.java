@@ -2,42 +2,35 @@ package dev.eventflow.jobs.reconcile;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.eventflow.common.event.DeadLetter;
 import dev.eventflow.common.event.MalformedEventException;
-import dev.eventflow.common.event.UserEventParser;
+import dev.eventflow.common.event.ParsingDeserializationSchema;
+import dev.eventflow.common.time.EventTimes;
 import dev.eventflow.jobs.windowstats.WindowResult;
 import java.io.IOException;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
-import org.apache.flink.util.Collector;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
  * Reads {@code window-aggregation}'s output rows back into {@link WindowResult}s. A record that is
  * not such a row becomes a dead letter (reason prefixed {@code fast-path row:}); it never fails the
  * run.
  */
-public final class FastRowDeserializationSchema
-        implements KafkaRecordDeserializationSchema<FastRecord> {
-    private static final long serialVersionUID = 1L;
+public final class FastRowParser {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    @Override
-    public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<FastRecord> out) {
+    private FastRowParser() {}
+
+    /** The fast topic's source schema: rows, or dead letters. */
+    public static ParsingDeserializationSchema<WindowResult> schema() {
+        return new ParsingDeserializationSchema<>(
+                r -> parseRecord(r.value()), TypeInformation.of(WindowResult.class));
+    }
+
+    private static WindowResult parseRecord(byte[] value) throws MalformedEventException {
         try {
-            out.collect(FastRecord.ofRow(parse(record.value())));
+            return parse(value);
         } catch (IllegalArgumentException | IOException e) {
-            out.collect(
-                    FastRecord.ofDeadLetter(
-                            new DeadLetter(
-                                    "fast-path row: " + e.getMessage(),
-                                    record.topic(),
-                                    record.partition(),
-                                    record.offset(),
-                                    record.timestamp(),
-                                    record.key(),
-                                    record.value())));
+            throw new MalformedEventException("fast-path row: " + e.getMessage());
         }
     }
 
@@ -76,7 +69,7 @@ public final class FastRowDeserializationSchema
 
     private static long time(JsonNode n, String name) {
         try {
-            return UserEventParser.parseTime(text(n, name));
+            return EventTimes.parse(text(n, name));
         } catch (MalformedEventException e) {
             throw new IllegalArgumentException(name + ": " + e.getMessage());
         }
@@ -93,10 +86,5 @@ public final class FastRowDeserializationSchema
         if (f.isNull()) return null;
         if (!f.isNumber()) throw new IllegalArgumentException(name + " is not a number");
         return f.asDouble();
-    }
-
-    @Override
-    public TypeInformation<FastRecord> getProducedType() {
-        return TypeInformation.of(FastRecord.class);
     }
 }

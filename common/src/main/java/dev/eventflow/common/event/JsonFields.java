@@ -1,0 +1,131 @@
+package dev.eventflow.common.event;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import dev.eventflow.common.time.EventTimes;
+import java.io.IOException;
+
+/**
+ * The field handling every JSON input parser shares (user events, ad impressions and clicks,
+ * profiles): one streaming pass over one object, unknown fields skipped, and the same reasons for
+ * the same faults, which become the dead-letter reasons.
+ */
+public final class JsonFields {
+
+    private static final JsonFactory JSON = new JsonFactory();
+
+    private JsonFields() {}
+
+    /**
+     * Receives each field of the object: its name, its first token, the parser positioned on it.
+     */
+    @FunctionalInterface
+    public interface FieldReader {
+        /** Reads the value (or skips it with {@code p.skipChildren()}). */
+        void field(String name, JsonToken value, JsonParser p)
+                throws IOException, MalformedEventException;
+    }
+
+    /**
+     * Reads {@code value} as exactly one JSON object, handing each field to {@code fields}.
+     *
+     * @throws MalformedEventException when the value is empty, not JSON, not an object, or has
+     *     trailing content, or when {@code fields} refuses a field
+     */
+    public static void readObject(byte[] value, FieldReader fields) throws MalformedEventException {
+        if (value == null || value.length == 0) {
+            throw new MalformedEventException("empty record value");
+        }
+        try (JsonParser p = JSON.createParser(value)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw new MalformedEventException("not a JSON object");
+            }
+            JsonToken t;
+            while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                fields.field(field, p.nextToken(), p);
+            }
+            if (t != JsonToken.END_OBJECT) {
+                throw new MalformedEventException("not valid JSON: unterminated object");
+            }
+            if (p.nextToken() != null) {
+                throw new MalformedEventException("trailing content after the JSON object");
+            }
+        } catch (JsonParseException ex) {
+            throw new MalformedEventException(
+                    "not valid JSON: " + firstLine(ex.getOriginalMessage()));
+        } catch (IOException ex) {
+            throw new MalformedEventException("unreadable record: " + ex.getMessage());
+        }
+    }
+
+    /** A required text field: present and not empty. */
+    public static void require(String value, String field) throws MalformedEventException {
+        if (value == null) throw new MalformedEventException("missing field " + field);
+        if (value.isEmpty()) throw new MalformedEventException("empty field " + field);
+    }
+
+    /** A text field; ids sent as numbers are still ids; null is absent. */
+    public static String text(JsonParser p, JsonToken v, String field)
+            throws IOException, MalformedEventException {
+        if (v == JsonToken.VALUE_STRING || v == JsonToken.VALUE_NUMBER_INT) return p.getText();
+        if (v == JsonToken.VALUE_NULL) return null;
+        throw new MalformedEventException(
+                "field " + field + " must be a string, got " + describe(v));
+    }
+
+    /** {@code event_time}: epoch milliseconds as a number, or a string {@link EventTimes#parse}. */
+    public static long eventTime(JsonParser p, JsonToken v)
+            throws IOException, MalformedEventException {
+        if (v == JsonToken.VALUE_NUMBER_INT) {
+            if (p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
+                throw new MalformedEventException("event_time out of range: " + p.getText());
+            }
+            return p.getLongValue();
+        }
+        if (v == JsonToken.VALUE_STRING) return EventTimes.parse(p.getText());
+        if (v == JsonToken.VALUE_NULL) {
+            throw new MalformedEventException("missing field event_time");
+        }
+        throw new MalformedEventException(
+                "event_time must be ISO-8601 with a zone or epoch milliseconds, got "
+                        + describe(v));
+    }
+
+    /**
+     * Jackson's messages carry a location suffix and sometimes several lines; the reason needs
+     * neither.
+     */
+    static String firstLine(String message) {
+        if (message == null) return "unreadable";
+        int cut = message.indexOf('\n');
+        String line = cut < 0 ? message : message.substring(0, cut);
+        int marker = line.indexOf(" (start marker");
+        return marker < 0 ? line : line.substring(0, marker);
+    }
+
+    /** How a reason names a token: "an object", "a number", ... */
+    public static String describe(JsonToken v) {
+        if (v == null) return "nothing";
+        switch (v) {
+            case START_OBJECT:
+                return "an object";
+            case START_ARRAY:
+                return "an array";
+            case VALUE_STRING:
+                return "a string";
+            case VALUE_NUMBER_INT:
+            case VALUE_NUMBER_FLOAT:
+                return "a number";
+            case VALUE_TRUE:
+            case VALUE_FALSE:
+                return "a boolean";
+            case VALUE_NULL:
+                return "null";
+            default:
+                return v.toString();
+        }
+    }
+}
