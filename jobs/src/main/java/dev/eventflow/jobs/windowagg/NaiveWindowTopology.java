@@ -1,16 +1,12 @@
 package dev.eventflow.jobs.windowagg;
 
 import dev.eventflow.common.event.UserEvent;
-import dev.eventflow.jobs.windowstats.UserIdKey;
 import dev.eventflow.jobs.windowstats.WindowResult;
 import dev.eventflow.jobs.windowstats.WindowSpec;
 import dev.eventflow.jobs.windowstats.WindowStatsAggregate;
 import java.time.Duration;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.datastream.DataStream;
-import org.apache.flink.streaming.api.datastream.DataStreamUtils;
-import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.windowing.assigners.SlidingEventTimeWindows;
 import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
@@ -43,23 +39,16 @@ public final class NaiveWindowTopology {
      */
     static WindowAggregationJob.Outputs defineWorkflow(
             DataStream<UserEvent> events, WindowSpec spec, String windowUid) {
-        UserIdKey byUser = new UserIdKey();
         SingleOutputStreamOperator<UserEvent> onTime =
-                events.keyBy(byUser)
-                        .transform(
-                                Operators.ROUTE_LATE_EVENTS.operatorName(),
-                                events.getType(),
-                                new LateEventRouterOperator(spec))
-                        .uid(Operators.ROUTE_LATE_EVENTS.uid());
-        KeyedStream<UserEvent, String> keyed =
-                DataStreamUtils.reinterpretAsKeyedStream(onTime, byUser, Types.STRING);
+                WindowAggregationJob.routeLateEvents(events, spec);
         WindowAssigner<Object, TimeWindow> windows =
                 spec.isTumbling()
                         ? TumblingEventTimeWindows.of(Duration.ofMillis(spec.sizeMs))
                         : SlidingEventTimeWindows.of(
                                 Duration.ofMillis(spec.sizeMs), Duration.ofMillis(spec.slideMs));
         SingleOutputStreamOperator<WindowResult> results =
-                keyed.window(windows)
+                WindowAggregationJob.keyedByUser(onTime)
+                        .window(windows)
                         .aggregate(
                                 new WindowStatsAggregate(spec.lgK),
                                 new WindowResultFunction(),

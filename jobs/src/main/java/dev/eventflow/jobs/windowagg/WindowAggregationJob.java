@@ -75,27 +75,40 @@ public final class WindowAggregationJob extends SuiteJob {
      * watermarks (the Kafka source in production; in-memory data in tests).
      */
     public static Outputs defineWorkflow(DataStream<UserEvent> events, WindowSpec spec) {
-        UserIdKey byUser = new UserIdKey();
-        SingleOutputStreamOperator<UserEvent> onTime =
-                events.keyBy(byUser)
-                        // LateEventRouter inside an operator that checkpoints a watermark floor:
-                        // late decisions survive restores (Flink does not checkpoint watermarks).
-                        .transform(
-                                Operators.ROUTE_LATE_EVENTS.operatorName(),
-                                events.getType(),
-                                new LateEventRouterOperator(spec))
-                        .uid(Operators.ROUTE_LATE_EVENTS.uid());
-        // Already partitioned by user: no second shuffle, and the window operator stays chained to
-        // the router, which is what makes the router's lateness verdict exact.
-        KeyedStream<UserEvent, String> keyed =
-                DataStreamUtils.reinterpretAsKeyedStream(onTime, byUser, Types.STRING);
+        SingleOutputStreamOperator<UserEvent> onTime = routeLateEvents(events, spec);
         SingleOutputStreamOperator<WindowResult> results =
-                keyed.transform(
+                keyedByUser(onTime)
+                        .transform(
                                 Operators.WINDOW.operatorName(),
                                 TypeInformation.of(WindowResult.class),
                                 new SlicedWindowOperator(spec))
                         .uid(Operators.WINDOW.uid());
         return new Outputs(results, onTime.getSideOutput(LateEventRouter.LATE));
+    }
+
+    /**
+     * keyBy(user_id), then the late-event router: the events that reach at least one open window
+     * (those late for all go to its {@link LateEventRouter#LATE} side output). The router runs
+     * inside an operator that checkpoints a watermark floor, so late decisions survive restores
+     * (Flink does not checkpoint watermarks).
+     */
+    static SingleOutputStreamOperator<UserEvent> routeLateEvents(
+            DataStream<UserEvent> events, WindowSpec spec) {
+        return events.keyBy(new UserIdKey())
+                .transform(
+                        Operators.ROUTE_LATE_EVENTS.operatorName(),
+                        events.getType(),
+                        new LateEventRouterOperator(spec))
+                .uid(Operators.ROUTE_LATE_EVENTS.uid());
+    }
+
+    /**
+     * The router's output, declared keyed by user again: it is already partitioned by user, so no
+     * second shuffle, and the window operator stays chained to the router, which is what makes the
+     * router's lateness verdict exact.
+     */
+    static KeyedStream<UserEvent, String> keyedByUser(DataStream<UserEvent> onTime) {
+        return DataStreamUtils.reinterpretAsKeyedStream(onTime, new UserIdKey(), Types.STRING);
     }
 
     /**

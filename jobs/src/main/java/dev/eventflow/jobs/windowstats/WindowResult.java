@@ -3,9 +3,9 @@ package dev.eventflow.jobs.windowstats;
 import java.util.Objects;
 
 /**
- * One closed window of one user: the output row of {@code window-aggregation} (its JSON format is in
- * docs/jobs/window-aggregation.md). Amount fields are null when no event in the window carried an
- * amount. A Flink POJO.
+ * One closed window of one user: the output row of {@code window-aggregation} (its JSON format is
+ * in docs/jobs/window-aggregation.md). Amount fields are null when no event in the window carried
+ * an amount. A Flink POJO.
  */
 public class WindowResult {
 

@@ -8,23 +8,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.eventflow.common.event.UserEvent;
-import dev.eventflow.jobs.windowstats.UserIdKey;
 import dev.eventflow.jobs.windowstats.WindowResult;
 import dev.eventflow.jobs.windowstats.WindowSpec;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.api.operators.SimpleOperatorFactory;
-import org.apache.flink.streaming.api.operators.StreamOperatorFactory;
-import org.apache.flink.streaming.api.transformations.OneInputTransformation;
-import org.apache.flink.streaming.api.watermark.Watermark;
-import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
-import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -47,97 +37,18 @@ class RestoreWithoutDuplicateWindowsTest {
     /** The watermark of the original run at the checkpoint and when the late events came. */
     private static final long W = at(7, 0) - 1;
 
-    /** The router and window operator of one job run, chained. */
-    private static final class Chain implements AutoCloseable {
-        final KeyedOneInputStreamOperatorTestHarness<String, UserEvent, UserEvent> router;
-        final KeyedOneInputStreamOperatorTestHarness<String, UserEvent, WindowResult> window;
-
-        @SuppressWarnings("unchecked")
-        Chain(boolean withFloor, OperatorSubtaskState[] restore) throws Exception {
-            WindowAggregationJob.Outputs out =
-                    WindowAggregationJob.defineWorkflow(
-                            StreamExecutionEnvironment.getExecutionEnvironment()
-                                    .fromData(TypeInformation.of(UserEvent.class), new UserEvent())
-                                    .uid("in"),
-                            SPEC);
-            OneInputTransformation<UserEvent, WindowResult> windowT =
-                    (OneInputTransformation<UserEvent, WindowResult>)
-                            out.results.getTransformation();
-            OneInputTransformation<UserEvent, UserEvent> routerT =
-                    (OneInputTransformation<UserEvent, UserEvent>)
-                            windowT.getTransitivePredecessors().stream()
-                                    .filter(
-                                            t ->
-                                                    Operators.ROUTE_LATE_EVENTS
-                                                            .uid()
-                                                            .equals(t.getUid()))
-                                    .findFirst()
-                                    .orElseThrow();
-            StreamOperatorFactory<UserEvent> routerFactory =
-                    withFloor
-                            ? routerT.getOperatorFactory()
-                            : SimpleOperatorFactory.of(
-                                    new KeyedProcessOperator<>(new LateEventRouter(SPEC)));
-            router =
-                    new KeyedOneInputStreamOperatorTestHarness<>(
-                            routerFactory, new UserIdKey(), Types.STRING);
-            window =
-                    new KeyedOneInputStreamOperatorTestHarness<>(
-                            windowT.getOperatorFactory(), new UserIdKey(), Types.STRING);
-            if (restore != null) {
-                router.initializeState(restore[0]);
-                window.initializeState(restore[1]);
-            }
-            // A chain opens its operators tail first.
-            window.open();
-            router.open();
-            pump();
-        }
-
-        /** Moves everything the router emitted into the window operator. */
-        @SuppressWarnings("unchecked")
-        private void pump() throws Exception {
-            for (Object o; (o = router.getOutput().poll()) != null; ) {
-                if (o instanceof StreamRecord) {
-                    window.processElement((StreamRecord<UserEvent>) o);
-                } else if (o instanceof Watermark) {
-                    window.processWatermark((Watermark) o);
-                } else if (o instanceof WatermarkStatus) {
-                    window.processWatermarkStatus((WatermarkStatus) o);
-                }
-            }
-        }
-
-        void send(UserEvent e) throws Exception {
-            router.processElement(new StreamRecord<>(e, e.eventTime));
-            pump();
-        }
-
-        void watermark(long w) throws Exception {
-            router.processWatermark(w);
-            pump();
-        }
-
-        OperatorSubtaskState[] checkpoint(long id) throws Exception {
-            return new OperatorSubtaskState[] {router.snapshot(id, id), window.snapshot(id, id)};
-        }
-
-        List<WindowResult> rows() {
-            return window.extractOutputValues();
-        }
-
-        List<UserEvent> late() {
-            var side = router.getSideOutput(LateEventRouter.LATE);
-            List<UserEvent> out = new ArrayList<>();
-            if (side != null) side.forEach(r -> out.add(r.getValue().event));
-            return out;
-        }
-
-        @Override
-        public void close() throws Exception {
-            router.close();
-            window.close();
-        }
+    /** The router and window operator of one job run, chained; without the floor on request. */
+    private static WindowChain chain(boolean withFloor, OperatorSubtaskState[] restore)
+            throws Exception {
+        return new WindowChain(
+                events -> WindowAggregationJob.defineWorkflow(events, SPEC),
+                withFloor
+                        ? null
+                        : SimpleOperatorFactory.of(
+                                new KeyedProcessOperator<>(new LateEventRouter(SPEC))),
+                null,
+                null,
+                restore);
     }
 
     private static final class Outcome {
@@ -163,7 +74,7 @@ class RestoreWithoutDuplicateWindowsTest {
         o.replayed.add(event("carol", "s7", at(6, 0))); // on time
 
         OperatorSubtaskState[] checkpoint;
-        try (Chain run1 = new Chain(withFloor, null)) {
+        try (WindowChain run1 = chain(withFloor, null)) {
             for (UserEvent e : o.beforeCheckpoint) run1.send(e);
             run1.watermark(W);
             o.committed.addAll(run1.rows());
@@ -172,7 +83,7 @@ class RestoreWithoutDuplicateWindowsTest {
             for (UserEvent e : o.replayed) run1.send(e); // then the task fails
         }
 
-        try (Chain run2 = new Chain(withFloor, checkpoint)) {
+        try (WindowChain run2 = chain(withFloor, checkpoint)) {
             for (UserEvent e : o.replayed) run2.send(e);
             // The sources' first watermarks after a restore start from the replayed records.
             run2.watermark(at(0, 0));

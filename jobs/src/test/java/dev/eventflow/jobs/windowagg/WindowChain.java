@@ -30,8 +30,18 @@ final class WindowChain implements AutoCloseable {
     final KeyedOneInputStreamOperatorTestHarness<String, UserEvent, UserEvent> router;
     final KeyedOneInputStreamOperatorTestHarness<String, UserEvent, WindowResult> window;
 
+    WindowChain(
+            Function<DataStream<UserEvent>, WindowAggregationJob.Outputs> topology,
+            StreamOperatorFactory<WindowResult> window,
+            StateBackend backend,
+            OperatorSubtaskState[] restore)
+            throws Exception {
+        this(topology, null, window, backend, restore);
+    }
+
     /**
      * @param topology builds the router and the window operator (the job's or the naive one)
+     * @param router the router to run instead of the topology's own, or null
      * @param window the window operator to run instead of the topology's own, or null
      * @param backend the state backend, or null for the harness default (heap)
      * @param restore the two operators' state from {@link #checkpoint}, or null
@@ -39,6 +49,7 @@ final class WindowChain implements AutoCloseable {
     @SuppressWarnings("unchecked")
     WindowChain(
             Function<DataStream<UserEvent>, WindowAggregationJob.Outputs> topology,
+            StreamOperatorFactory<UserEvent> router,
             StreamOperatorFactory<WindowResult> window,
             StateBackend backend,
             OperatorSubtaskState[] restore)
@@ -58,7 +69,9 @@ final class WindowChain implements AutoCloseable {
                                 .orElseThrow();
         this.router =
                 new KeyedOneInputStreamOperatorTestHarness<>(
-                        routerT.getOperatorFactory(), new UserIdKey(), Types.STRING);
+                        router != null ? router : routerT.getOperatorFactory(),
+                        new UserIdKey(),
+                        Types.STRING);
         this.window =
                 new KeyedOneInputStreamOperatorTestHarness<>(
                         window != null ? window : windowT.getOperatorFactory(),
