@@ -23,9 +23,11 @@ class UserEventSerializerTest {
         UserEvent withAmount =
                 new UserEvent("e-1", "ü-7", "s-9", "purchase", 1_767_261_600_123L, 12.34);
         UserEvent without = new UserEvent("e-2", "u-7", "s-9", "page_view", -5L, null);
+        UserEvent nulls = new UserEvent(null, "u-7", null, null, 0L, null);
         assertThat(roundTrip(withAmount)).isEqualTo(withAmount);
         assertThat(roundTrip(without)).isEqualTo(without);
         assertThat(roundTrip(without).amount).isNull();
+        assertThat(roundTrip(nulls)).isEqualTo(nulls);
         assertThat(UserEventSerializer.INSTANCE.copy(withAmount))
                 .isEqualTo(withAmount)
                 .isNotSameAs(withAmount);
