@@ -2,6 +2,7 @@ package dev.eventflow.common.event;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,7 +15,13 @@ import java.time.Instant;
  */
 public final class Json {
 
-    private static final JsonFactory FACTORY = new JsonFactory();
+    /**
+     * Doubles written with Jackson's Schubfach writer: the shortest decimal that reads back as the
+     * same double, several times faster than {@code Double.toString}, which dominated writing a
+     * window row.
+     */
+    private static final JsonFactory FACTORY =
+            JsonFactory.builder().enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER).build();
 
     private Json() {}
 
