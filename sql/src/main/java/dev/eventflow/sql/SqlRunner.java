@@ -73,8 +73,11 @@ public final class SqlRunner {
             List.of("_DELAY", "_SIZE", "_SLIDE", "_TTL", "_BOUND", "_TIMEOUT");
     private static final List<String> INSTANT_VARS = List.of("FROM", "TO");
 
-    /** Runner options besides {@code --var}: the environment settings every job shares. */
-    static final OptionSet OPTIONS =
+    /**
+     * Runner options besides {@code --var}: the environment settings every job shares. Public for
+     * tools that run recipes through the runner's own environment (the benchmarks).
+     */
+    public static final OptionSet OPTIONS =
             new OptionSet(
                     List.of(
                             CommonOptions.BOUNDED,

@@ -72,18 +72,6 @@ public final class KafkaHarness {
         }
     }
 
-    /** The options SqlRunner reads besides its {@code --var}s (the environment settings). */
-    private static final OptionSet SQL_RUNNER_OPTIONS =
-            new OptionSet(
-                    List.of(
-                            CommonOptions.BOUNDED,
-                            CommonOptions.CHECKPOINT_INTERVAL,
-                            CommonOptions.CHECKPOINT_DIR,
-                            CommonOptions.STATE_BACKEND,
-                            CommonOptions.PARALLELISM,
-                            CommonOptions.MAX_PARALLELISM,
-                            CommonOptions.MAX_FUTURE_SKEW));
-
     private static final PrintStream QUIET = new PrintStream(OutputStream.nullOutputStream());
 
     private final BrokerProcess broker;
@@ -208,7 +196,7 @@ public final class KafkaHarness {
         }
         ParsedOptions o =
                 parse(
-                        SQL_RUNNER_OPTIONS,
+                        SqlRunner.OPTIONS,
                         List.of(
                                 "--bounded",
                                 "--checkpoint-interval",

@@ -50,7 +50,7 @@ public final class WindowAggregationJob extends SuiteJob {
         public final DataStream<WindowResult> results;
         public final DataStream<LateEvent> late;
 
-        public Outputs(DataStream<WindowResult> results, DataStream<LateEvent> late) {
+        Outputs(DataStream<WindowResult> results, DataStream<LateEvent> late) {
             this.results = results;
             this.late = late;
         }

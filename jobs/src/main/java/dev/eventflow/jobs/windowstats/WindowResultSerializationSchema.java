@@ -1,9 +1,7 @@
 package dev.eventflow.jobs.windowstats;
 
 import dev.eventflow.common.event.Json;
-import java.nio.charset.StandardCharsets;
-import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
-import org.apache.kafka.clients.producer.ProducerRecord;
+import dev.eventflow.common.kafka.KeyedRecordSerializationSchema;
 
 /**
  * Writes a {@link WindowResult} as JSON, keyed by user_id (so one user's windows stay in order in
@@ -13,22 +11,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * set (an additive field: readers that do not know it ignore it).
  */
 public final class WindowResultSerializationSchema
-        implements KafkaRecordSerializationSchema<WindowResult> {
+        extends KeyedRecordSerializationSchema<WindowResult> {
     private static final long serialVersionUID = 1L;
-
-    private final String topic;
-    private final String jobVersion;
-
-    /**
-     * The ISO-8601 text of the last window bounds written. Every user's rows of one slide share
-     * their bounds (a firing writes thousands of rows for the same window), and formatting an
-     * instant costs more than writing the rest of the row.
-     */
-    private transient long lastStart = Long.MIN_VALUE;
-
-    private transient String lastStartIso;
-    private transient long lastEnd = Long.MIN_VALUE;
-    private transient String lastEndIso;
 
     public WindowResultSerializationSchema(String topic) {
         this(topic, null);
@@ -36,25 +20,47 @@ public final class WindowResultSerializationSchema
 
     /** With {@code jobVersion} non-null, every row carries {@code "job_version": jobVersion}. */
     public WindowResultSerializationSchema(String topic, String jobVersion) {
-        this.topic = topic;
-        this.jobVersion = jobVersion;
+        super(topic, r -> r.userId, new RowWriter(jobVersion));
     }
 
-    @Override
-    public ProducerRecord<byte[], byte[]> serialize(
-            WindowResult r, KafkaSinkContext context, Long timestamp) {
-        if (r.windowStart != lastStart || lastStartIso == null) {
-            lastStart = r.windowStart;
-            lastStartIso = Json.isoTime(r.windowStart);
+    /**
+     * The value of a row, with the ISO-8601 text of the last window bounds kept: every user's rows
+     * of one slide share their bounds (a firing writes thousands of rows for the same window), and
+     * formatting an instant costs more than writing the rest of the row.
+     */
+    private static final class RowWriter implements Field<WindowResult, byte[]> {
+        private static final long serialVersionUID = 1L;
+
+        private final String jobVersion;
+        private transient LastIsoTime starts;
+        private transient LastIsoTime ends;
+
+        RowWriter(String jobVersion) {
+            this.jobVersion = jobVersion;
         }
-        if (r.windowEnd != lastEnd || lastEndIso == null) {
-            lastEnd = r.windowEnd;
-            lastEndIso = Json.isoTime(r.windowEnd);
+
+        @Override
+        public byte[] of(WindowResult r) {
+            if (starts == null) { // transient: created on the task, after deserialization
+                starts = new LastIsoTime();
+                ends = new LastIsoTime();
+            }
+            return toJson(r, starts.of(r.windowStart), ends.of(r.windowEnd), jobVersion);
         }
-        return new ProducerRecord<>(
-                topic,
-                r.userId.getBytes(StandardCharsets.UTF_8),
-                toJson(r, lastStartIso, lastEndIso, jobVersion));
+    }
+
+    /** The ISO-8601 text of the last instant asked for, formatted again only when it changes. */
+    private static final class LastIsoTime {
+        private long millis;
+        private String iso;
+
+        String of(long epochMillis) {
+            if (iso == null || epochMillis != millis) {
+                millis = epochMillis;
+                iso = Json.isoTime(epochMillis);
+            }
+            return iso;
+        }
     }
 
     public static byte[] toJson(WindowResult r) {

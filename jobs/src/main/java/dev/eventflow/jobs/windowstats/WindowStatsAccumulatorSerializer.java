@@ -1,12 +1,12 @@
 package dev.eventflow.jobs.windowstats;
 
 import dev.eventflow.common.flink.SerializerTypeInfo;
+import dev.eventflow.common.flink.StateSerializer;
 import dev.eventflow.common.sketch.HllSketchSerializer;
 import java.io.IOException;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
@@ -16,7 +16,7 @@ import org.apache.flink.core.memory.DataOutputView;
  * leaves room to read old state if the accumulator ever grows a field.
  */
 public final class WindowStatsAccumulatorSerializer
-        extends TypeSerializerSingleton<WindowStatsAccumulator> {
+        extends StateSerializer<WindowStatsAccumulator> {
     private static final long serialVersionUID = 1L;
 
     public static final WindowStatsAccumulatorSerializer INSTANCE =
@@ -25,11 +25,8 @@ public final class WindowStatsAccumulatorSerializer
     public static final TypeInformation<WindowStatsAccumulator> TYPE_INFO =
             new SerializerTypeInfo<>(WindowStatsAccumulator.class, INSTANCE);
 
-    private static final byte FORMAT_V1 = 1;
-
-    @Override
-    public boolean isImmutableType() {
-        return false;
+    private WindowStatsAccumulatorSerializer() {
+        super(1, "window accumulator");
     }
 
     @Override
@@ -43,18 +40,7 @@ public final class WindowStatsAccumulatorSerializer
     }
 
     @Override
-    public WindowStatsAccumulator copy(WindowStatsAccumulator from, WindowStatsAccumulator reuse) {
-        return from.copy();
-    }
-
-    @Override
-    public int getLength() {
-        return -1;
-    }
-
-    @Override
-    public void serialize(WindowStatsAccumulator a, DataOutputView out) throws IOException {
-        out.writeByte(FORMAT_V1);
+    protected void write(WindowStatsAccumulator a, DataOutputView out) throws IOException {
         out.writeLong(a.events);
         out.writeLong(a.purchases);
         out.writeLong(a.amountCount);
@@ -65,11 +51,7 @@ public final class WindowStatsAccumulatorSerializer
     }
 
     @Override
-    public WindowStatsAccumulator deserialize(DataInputView in) throws IOException {
-        byte format = in.readByte();
-        if (format != FORMAT_V1) {
-            throw new IOException("unknown window accumulator format " + format);
-        }
+    protected WindowStatsAccumulator read(DataInputView in) throws IOException {
         long events = in.readLong();
         long purchases = in.readLong();
         long amountCount = in.readLong();
@@ -85,17 +67,6 @@ public final class WindowStatsAccumulatorSerializer
         a.minAmount = min;
         a.maxAmount = max;
         return a;
-    }
-
-    @Override
-    public WindowStatsAccumulator deserialize(WindowStatsAccumulator reuse, DataInputView in)
-            throws IOException {
-        return deserialize(in);
-    }
-
-    @Override
-    public void copy(DataInputView in, DataOutputView out) throws IOException {
-        serialize(deserialize(in), out);
     }
 
     @Override
