@@ -111,6 +111,14 @@ public abstract class SuiteJob {
     }
 
     /**
+     * Topics that must be compacted ({@code cleanup.policy} with {@code compact}), checked at start
+     * by {@link #run}, with what the job writes there (for the message); none by default.
+     */
+    protected Map<String, String> compactedTopics(ParsedOptions options) {
+        return Map.of();
+    }
+
+    /**
      * What {@link #run} prints after the run name: inputs, outputs and the settings that matter.
      */
     protected abstract String banner(ParsedOptions options);
@@ -147,7 +155,8 @@ public abstract class SuiteJob {
      * @throws dev.eventflow.common.kafka.StartupCheckException when a start-up check fails
      */
     public final void run(ParsedOptions options) throws Exception {
-        KafkaPreflight.check(options, topics(options), topicConfigs(options));
+        KafkaPreflight.check(
+                options, topics(options), topicConfigs(options), compactedTopics(options));
         StreamExecutionEnvironment env = JobEnvironment.create(options, name, executionMode);
         AfterRun afterRun = prepareRun(env, options);
         String runName = runName(options);

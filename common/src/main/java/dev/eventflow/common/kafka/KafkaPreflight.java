@@ -58,6 +58,23 @@ public final class KafkaPreflight {
             ParsedOptions o,
             Collection<String> topics,
             Map<String, Map<String, String>> createConfigs) {
+        check(o, topics, createConfigs, Map.of());
+    }
+
+    /**
+     * As {@link #check(ParsedOptions, Collection, Map)}, and the topics of {@code mustBeCompacted}
+     * must exist with a {@code cleanup.policy} that includes {@code compact} ({@code compact} or
+     * {@code compact,delete}): an upsert table on a delete-only topic loses rows to retention and
+     * never drops superseded ones.
+     *
+     * @param mustBeCompacted per topic, what the job writes there (for the message), e.g. "the
+     *     upsert stream of --output-mode update (--output-topic)"
+     */
+    public static void check(
+            ParsedOptions o,
+            Collection<String> topics,
+            Map<String, Map<String, String>> createConfigs,
+            Map<String, String> mustBeCompacted) {
         validateTransactionTimeoutAgainstCheckpoints(o);
         Properties props = KafkaSettings.clientProperties(o);
         props.putIfAbsent(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "15000");
@@ -82,8 +99,45 @@ public final class KafkaPreflight {
                                 + servers
                                 + "; create them (deploy/local/kafka-topics --create ...) or pass --create-topics");
             }
+            if (!mustBeCompacted.isEmpty()) {
+                validateCompacted(admin, mustBeCompacted, servers);
+            }
             if (isTransactional(o)) {
                 validateTransactionTimeoutAgainstBroker(admin, nodes, o);
+            }
+        }
+    }
+
+    private static void validateCompacted(
+            Admin admin, Map<String, String> mustBeCompacted, String servers) {
+        List<ConfigResource> resources = new ArrayList<>();
+        for (String t : mustBeCompacted.keySet()) {
+            resources.add(new ConfigResource(ConfigResource.Type.TOPIC, t));
+        }
+        Map<ConfigResource, Config> configs =
+                get(admin.describeConfigs(resources).all(), servers, "describe topic configs");
+        for (ConfigResource r : resources) {
+            Config config = configs.get(r);
+            ConfigEntry policy = config == null ? null : config.get("cleanup.policy");
+            if (policy == null || policy.value() == null) {
+                continue; // not visible to this principal (ACLs): nothing to judge
+            }
+            boolean compacted = false;
+            for (String p : policy.value().split(",")) {
+                if (p.trim().equals("compact")) compacted = true;
+            }
+            if (!compacted) {
+                throw new StartupCheckException(
+                        "topic "
+                                + r.name()
+                                + " has cleanup.policy="
+                                + policy.value()
+                                + ", but it receives "
+                                + mustBeCompacted.get(r.name())
+                                + ", which needs a compacted topic (cleanup.policy=compact, or"
+                                + " compact,delete to also bound it by retention.ms); change it"
+                                + " with kafka-configs --alter --add-config cleanup.policy=compact,"
+                                + " or use a new topic with --create-topics");
             }
         }
     }

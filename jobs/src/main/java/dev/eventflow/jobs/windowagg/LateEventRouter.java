@@ -23,10 +23,14 @@ import org.apache.flink.util.OutputTag;
  *       droppedWindowAssignments}.
  * </ul>
  *
- * It runs keyed and chained directly in front of the window operator, so the watermark it reads is
- * exactly the one the window operator will hold for the same event. No keyed state, no timers. The
- * job runs it inside {@link LateEventRouterOperator}, which checkpoints the watermark so that these
- * verdicts, and the window operator's, hold across restores.
+ * In update mode with an allowed lateness L, "closed" means final: the watermark has passed the
+ * window's {@code end + L}, so an event is late only when every window containing it is final
+ * (events within L of a window's end correct it instead).
+ *
+ * <p>It runs keyed and chained directly in front of the window operator, so the watermark it reads
+ * is exactly the one the window operator will hold for the same event. No keyed state, no timers.
+ * The job runs it inside {@link LateEventRouterOperator}, which checkpoints the watermark so that
+ * these verdicts, and the window operator's, hold across restores.
  */
 public final class LateEventRouter extends KeyedProcessFunction<String, UserEvent, UserEvent> {
     private static final long serialVersionUID = 1L;
@@ -34,13 +38,23 @@ public final class LateEventRouter extends KeyedProcessFunction<String, UserEven
     public static final OutputTag<LateEvent> LATE = new OutputTag<>("late-events") {};
 
     private final WindowSpec spec;
+    private final long allowedLatenessMs;
 
     private transient Counter lateEvents;
     private transient Counter partiallyLateEvents;
     private transient Counter droppedWindowAssignments;
 
     public LateEventRouter(WindowSpec spec) {
+        this(spec, 0);
+    }
+
+    /** For update mode: windows stay open for {@code allowedLatenessMs} after their end. */
+    public LateEventRouter(WindowSpec spec, long allowedLatenessMs) {
+        if (allowedLatenessMs < 0) {
+            throw new IllegalArgumentException("allowed lateness must not be negative");
+        }
         this.spec = spec;
+        this.allowedLatenessMs = allowedLatenessMs;
     }
 
     @Override
@@ -54,7 +68,12 @@ public final class LateEventRouter extends KeyedProcessFunction<String, UserEven
     @Override
     public void processElement(UserEvent event, Context ctx, Collector<UserEvent> out) {
         long watermark = ctx.timerService().currentWatermark();
-        int closed = spec.closedWindows(event.eventTime, watermark);
+        int closed =
+                spec.closedWindows(
+                        event.eventTime,
+                        watermark < Long.MIN_VALUE + allowedLatenessMs
+                                ? Long.MIN_VALUE
+                                : watermark - allowedLatenessMs);
         if (closed == 0) {
             out.collect(event);
         } else if (closed == spec.windowsPerEvent(event.eventTime)) {

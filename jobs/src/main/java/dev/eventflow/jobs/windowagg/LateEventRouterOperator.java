@@ -33,6 +33,11 @@ public final class LateEventRouterOperator
         this(new LateEventRouter(spec));
     }
 
+    /** Update mode: late means later than {@code end + allowedLatenessMs} for every window. */
+    public LateEventRouterOperator(WindowSpec spec, long allowedLatenessMs) {
+        this(new LateEventRouter(spec, allowedLatenessMs));
+    }
+
     LateEventRouterOperator(LateEventRouter router) {
         super(router);
     }

@@ -21,6 +21,11 @@ import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
  * <p>Not what the job runs: it is the reference that the differential tests hold the production
  * topology to (identical rows, including partial lateness), and the {@code naive-sliding} variant
  * of the benchmarks. Same late routing in front, same output streams.
+ *
+ * <p>With an allowed lateness ({@link #defineUpdating}) it is also the reference for update mode:
+ * Flink's window operator then fires a window when the watermark passes its end and again for each
+ * event that arrives within the lateness, and drops it at {@code end + lateness} (it writes no
+ * final row there, the one thing the job's update mode adds).
  */
 public final class NaiveWindowTopology {
 
@@ -31,6 +36,34 @@ public final class NaiveWindowTopology {
     public static WindowAggregationJob.Outputs defineWorkflow(
             DataStream<UserEvent> events, WindowSpec spec) {
         return defineWorkflow(events, spec, NAIVE_WINDOW_UID);
+    }
+
+    /** The update-mode reference: Flink's windows with {@code allowedLateness}. */
+    public static WindowAggregationJob.Outputs defineUpdating(
+            DataStream<UserEvent> events, WindowSpec spec, long allowedLatenessMs) {
+        SingleOutputStreamOperator<UserEvent> onTime =
+                WindowAggregationJob.routeLateEvents(events, spec, allowedLatenessMs);
+        SingleOutputStreamOperator<WindowResult> results =
+                WindowAggregationJob.keyedByUser(onTime)
+                        .window(assigner(spec))
+                        .allowedLateness(Duration.ofMillis(allowedLatenessMs))
+                        .aggregate(
+                                new WindowStatsAggregate(spec.lgK),
+                                new WindowResultFunction(),
+                                WindowStatsAccumulatorSerializer.TYPE_INFO,
+                                WindowStatsAccumulatorSerializer.TYPE_INFO,
+                                TypeInformation.of(WindowResult.class))
+                        .name("naive sliding window aggregate with allowed lateness (reference)")
+                        .uid(NAIVE_WINDOW_UID);
+        return new WindowAggregationJob.Outputs(
+                results, onTime.getSideOutput(LateEventRouter.LATE));
+    }
+
+    private static WindowAssigner<Object, TimeWindow> assigner(WindowSpec spec) {
+        return spec.isTumbling()
+                ? TumblingEventTimeWindows.of(Duration.ofMillis(spec.sizeMs))
+                : SlidingEventTimeWindows.of(
+                        Duration.ofMillis(spec.sizeMs), Duration.ofMillis(spec.slideMs));
     }
 
     /**

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.typeutils.base.IntSerializer;
 import org.apache.flink.api.common.typeutils.base.LongSerializer;
 import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.runtime.state.StateInitializationContext;
@@ -72,6 +73,29 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * objects, which an asynchronous snapshot may still be writing: the cache is emptied at each
  * barrier, and the next access lets the heap backend copy on write.
  *
+ * <h2>Update mode ({@code --output-mode update})</h2>
+ *
+ * Built with an allowed lateness L ({@link #updating}), the operator keeps every slice until the
+ * watermark has passed {@code end + L} of the last window containing it, and writes each window
+ * several times, with its {@link WindowResult#revision} and {@link WindowResult#isFinal}:
+ *
+ * <ul>
+ *   <li>revision 0 when the watermark passes the window's last millisecond (the same timer chain as
+ *       append mode), final at once when L is 0;
+ *   <li>for every event that arrives for a window already written but not yet past {@code end + L}:
+ *       the window again, assembled from its slices with the event counted, revision + 1 (a window
+ *       that was empty until then starts at revision 0);
+ *   <li>when the watermark passes {@code end + L}: the window a last time, revision + 1, final.
+ * </ul>
+ *
+ * Keyed {@link MapState} {@value #REVISIONS_STATE} (window end to the last revision written) holds
+ * the windows written and not yet final; each has one timer at {@code end - 1 + L}, in the same
+ * timer service as the firing chain, so that one user's work runs in event-time order: at timer
+ * {@code t} the window due to be final at {@code t} is finalized, the window ending at {@code t +
+ * 1} is fired, and then the slices whose every window is final are deleted. Every step is decided
+ * by the timer's time, not by how far a watermark jumped, so a restore or a catch-up writes the
+ * same rows. Append mode never touches this state or these timers.
+ *
  * <h2>Upgrades</h2>
  *
  * It keeps the uid of the per-window operator it replaced, so that a savepoint of that older layout
@@ -84,6 +108,10 @@ public final class SlicedWindowOperator extends AbstractStreamOperator<WindowRes
     private static final long serialVersionUID = 1L;
 
     static final String SLICES_STATE = "window-slices";
+
+    /** Update mode: window end to the last revision written, for windows not yet final. */
+    static final String REVISIONS_STATE = "window-revisions";
+
     static final String TIMERS = "window-slice-timers";
 
     /** The keyed state of the per-window layout (Flink's {@code WindowOperator}). */
@@ -98,8 +126,14 @@ public final class SlicedWindowOperator extends AbstractStreamOperator<WindowRes
     private final WindowSpec spec;
     private final int maxCachedUsers;
 
+    /** Update mode (with {@link #allowedLatenessMs}, possibly 0) rather than append mode. */
+    private final boolean update;
+
+    private final long allowedLatenessMs;
+
     private transient WindowStatsAggregate aggregate;
     private transient MapState<Long, WindowStatsAccumulator> slices;
+    private transient MapState<Long, Integer> revisions; // update mode only
     private transient InternalTimerService<VoidNamespace> timers;
     private transient WindowAssembler assembler;
     private transient StreamRecord<WindowResult> reuse;
@@ -115,11 +149,31 @@ public final class SlicedWindowOperator extends AbstractStreamOperator<WindowRes
     }
 
     public SlicedWindowOperator(WindowSpec spec, int maxCachedUsers) {
+        this(spec, maxCachedUsers, false, 0);
+    }
+
+    /** Update mode with {@code allowedLatenessMs} (0 allowed: each window once, final). */
+    public static SlicedWindowOperator updating(WindowSpec spec, long allowedLatenessMs) {
+        return updating(spec, allowedLatenessMs, DEFAULT_MAX_CACHED_USERS);
+    }
+
+    static SlicedWindowOperator updating(
+            WindowSpec spec, long allowedLatenessMs, int maxCachedUsers) {
+        return new SlicedWindowOperator(spec, maxCachedUsers, true, allowedLatenessMs);
+    }
+
+    private SlicedWindowOperator(
+            WindowSpec spec, int maxCachedUsers, boolean update, long allowedLatenessMs) {
         if (maxCachedUsers < 1) {
             throw new IllegalArgumentException("maxCachedUsers must be positive");
         }
+        if (allowedLatenessMs < 0) {
+            throw new IllegalArgumentException("allowed lateness must not be negative");
+        }
         this.spec = spec;
         this.maxCachedUsers = maxCachedUsers;
+        this.update = update;
+        this.allowedLatenessMs = allowedLatenessMs;
     }
 
     @Override
@@ -167,6 +221,15 @@ public final class SlicedWindowOperator extends AbstractStreamOperator<WindowRes
                                         SLICES_STATE,
                                         LongSerializer.INSTANCE,
                                         WindowStatsAccumulatorSerializer.INSTANCE));
+        if (update) {
+            revisions =
+                    getRuntimeContext()
+                            .getMapState(
+                                    new MapStateDescriptor<>(
+                                            REVISIONS_STATE,
+                                            LongSerializer.INSTANCE,
+                                            IntSerializer.INSTANCE));
+        }
         timers = getInternalTimerService(TIMERS, VoidNamespaceSerializer.INSTANCE, this);
         assembler = new WindowAssembler(spec.lgK);
         reuse = new StreamRecord<>(null);
@@ -178,6 +241,10 @@ public final class SlicedWindowOperator extends AbstractStreamOperator<WindowRes
     @Override
     public void processElement(StreamRecord<UserEvent> record) throws Exception {
         UserEvent event = record.getValue();
+        if (update) {
+            processUpdating(event);
+            return;
+        }
         long firstOpen =
                 spec.firstOpenWindowMaxTimestamp(event.eventTime, timers.currentWatermark());
         if (firstOpen == Long.MIN_VALUE) {
@@ -205,6 +272,10 @@ public final class SlicedWindowOperator extends AbstractStreamOperator<WindowRes
      */
     @Override
     public void onEventTime(InternalTimer<String, VoidNamespace> timer) throws Exception {
+        if (update) {
+            onEventTimeUpdating(timer.getKey(), timer.getTimestamp());
+            return;
+        }
         String user = timer.getKey();
         UserSlices mine = cached(user);
         long watermark = timers.currentWatermark();
@@ -251,6 +322,137 @@ public final class SlicedWindowOperator extends AbstractStreamOperator<WindowRes
                     reuse.replace(assembler.toResult(user, windowStart, windowEnd), maxTimestamp));
         }
         return remaining;
+    }
+
+    // ---- update mode ----
+
+    /**
+     * The watermark minus the allowed lateness: a window whose last millisecond is at or below it
+     * is final. Saturates at {@code Long.MIN_VALUE} (no watermark yet).
+     */
+    private long finalBound(long watermark) {
+        return watermark < Long.MIN_VALUE + allowedLatenessMs
+                ? Long.MIN_VALUE
+                : watermark - allowedLatenessMs;
+    }
+
+    /**
+     * Update mode: the event lands in its slice; the windows containing it that have been written
+     * but are not final yet are written again at once, with the event counted; the ones still open
+     * are left to their timers.
+     */
+    private void processUpdating(UserEvent event) throws Exception {
+        long watermark = timers.currentWatermark();
+        long firstLive = spec.firstOpenWindowMaxTimestamp(event.eventTime, finalBound(watermark));
+        if (firstLive == Long.MIN_VALUE) {
+            return; // final for every window: the router upstream already reported it
+        }
+        String user = (String) getCurrentKey();
+        UserSlices mine = cached(user);
+        long start = spec.paneStart(event.eventTime);
+        int i = mine.indexOf(start);
+        if (i < 0) {
+            i = mine.insert(start, aggregate.createAccumulator(), false);
+            long firstOpen = spec.firstOpenWindowMaxTimestamp(event.eventTime, watermark);
+            if (firstOpen != Long.MIN_VALUE) {
+                timers.registerEventTimeTimer(VoidNamespace.INSTANCE, firstOpen);
+            }
+        }
+        aggregate.add(event, mine.acc(i));
+        mine.markDirty(i);
+        long lastMax = spec.lastWindowStart(event.eventTime) + spec.sizeMs - 1;
+        for (long max = firstLive; max <= watermark && max <= lastMax; max += spec.slideMs) {
+            long windowEnd = max + 1;
+            Integer written = revisions.get(windowEnd);
+            int revision;
+            if (written == null) {
+                // Empty when the watermark passed it: its first row, and its finalization timer.
+                revision = 0;
+                timers.registerEventTimeTimer(VoidNamespace.INSTANCE, max + allowedLatenessMs);
+            } else {
+                revision = written + 1;
+            }
+            revisions.put(windowEnd, revision);
+            emit(user, mine, windowEnd, max, revision, false);
+        }
+    }
+
+    /**
+     * Update mode, at timer {@code t} of {@code user}: the window due to be final at {@code t}
+     * written a last time, the window whose last millisecond is {@code t} written for the first
+     * time (and the next window armed, as in append mode), then the slices no window that can still
+     * change needs deleted. Only the timer's time decides, so the rows do not depend on how far the
+     * watermark jumped.
+     */
+    private void onEventTimeUpdating(String user, long t) throws Exception {
+        UserSlices mine = cached(user);
+        if (allowedLatenessMs > 0) {
+            long dueEnd = t + 1 - allowedLatenessMs;
+            Integer written = revisions.get(dueEnd);
+            if (written != null) {
+                revisions.remove(dueEnd);
+                emit(user, mine, dueEnd, dueEnd - 1, written + 1, true);
+            }
+        }
+        long windowEnd = t + 1;
+        long windowStart = windowEnd - spec.sizeMs;
+        // A finalization time need not be a window's last millisecond (lateness not a multiple of
+        // the slide): then no window fires at t.
+        boolean isWindowEnd = Math.floorMod(windowStart, spec.slideMs) == 0;
+        boolean any = false;
+        boolean next = false;
+        for (int i = 0; isWindowEnd && i < mine.size(); i++) {
+            long start = mine.start(i);
+            if (start >= windowEnd) break;
+            if (start < windowStart) continue; // kept for windows not final yet
+            any = true;
+            if (start >= windowStart + spec.slideMs) next = true;
+        }
+        if (any && (allowedLatenessMs == 0 || revisions.get(windowEnd) == null)) {
+            if (allowedLatenessMs == 0) {
+                emit(user, mine, windowEnd, t, 0, true);
+            } else {
+                revisions.put(windowEnd, 0);
+                timers.registerEventTimeTimer(VoidNamespace.INSTANCE, t + allowedLatenessMs);
+                emit(user, mine, windowEnd, t, 0, false);
+            }
+        }
+        if (next) {
+            timers.registerEventTimeTimer(VoidNamespace.INSTANCE, t + spec.slideMs);
+        }
+        // A slice is needed until the last window containing it is final.
+        int expired = 0;
+        while (expired < mine.size()
+                && spec.lastWindowStart(mine.start(expired)) + spec.sizeMs - 1 + allowedLatenessMs
+                        <= t) {
+            if (mine.isPersisted(expired)) slices.remove(mine.start(expired));
+            expired++;
+        }
+        if (expired > 0) mine.removeBefore(mine.start(expired - 1) + 1);
+    }
+
+    /** Assembles and writes one window of {@code user} from its cached slices. */
+    private void emit(
+            String user,
+            UserSlices mine,
+            long windowEnd,
+            long maxTimestamp,
+            int revision,
+            boolean isFinal) {
+        long windowStart = windowEnd - spec.sizeMs;
+        assembler.reset();
+        for (int i = 0; i < mine.size(); i++) {
+            long start = mine.start(i);
+            if (start >= windowEnd) break;
+            if (start >= windowStart) assembler.add(mine.acc(i));
+        }
+        if (assembler.isEmpty()) return; // cannot happen: a written window keeps its slices
+        output.collect(
+                reuse.replace(
+                        assembler
+                                .toResult(user, windowStart, windowEnd)
+                                .withRevision(revision, isFinal),
+                        maxTimestamp));
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.eventflow.jobs.windowagg;
 
 import dev.eventflow.common.config.CommonOptions;
+import dev.eventflow.common.config.Option;
 import dev.eventflow.common.config.ParsedOptions;
 import dev.eventflow.common.event.UserEvent;
 import dev.eventflow.common.flink.UserEventInput;
@@ -10,6 +11,7 @@ import dev.eventflow.jobs.windowstats.UserIdKey;
 import dev.eventflow.jobs.windowstats.WindowResult;
 import dev.eventflow.jobs.windowstats.WindowResultSerializationSchema;
 import dev.eventflow.jobs.windowstats.WindowSpec;
+import java.util.Map;
 import java.util.function.UnaryOperator;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -34,7 +36,11 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  *
  * <p>Input: JSON user events on {@code --input-topic}. Outputs: window rows on {@code
  * --output-topic} (key user_id, each window once, when the watermark passes its end: Spark's append
- * mode), late events on {@code --late-topic}, malformed records on {@code --dlq-topic}.
+ * mode), late events on {@code --late-topic}, malformed records on {@code --dlq-topic}. With {@code
+ * --output-mode update --allowed-lateness D} (Spark's update mode), the output is an upsert stream
+ * keyed by (user_id, window_start, window_end): each window written when the watermark passes its
+ * end, again for every event within D of the end, and a last time flagged final; see {@link
+ * SlicedWindowOperator} and docs/jobs/window-aggregation.md.
  *
  * <p>Topology: Kafka source with per-partition bounded-out-of-orderness watermarks and idleness ->
  * dead-letter split -> keyBy(user_id) -> late-event routing -> sliding (or tumbling) event-time
@@ -68,6 +74,26 @@ public final class WindowAggregationJob extends SuiteJob {
     @Override
     protected void validateJobOptions(ParsedOptions o) {
         WindowAggregationOptions.windowSpec(o);
+        WindowAggregationOptions.allowedLatenessMs(o);
+    }
+
+    /**
+     * Update mode writes an upsert stream: {@code --create-topics} creates the output topic
+     * compacted, and the start-up check refuses an existing one that is not (a delete-only topic
+     * would lose the table's older windows to retention and keep every superseded revision).
+     */
+    @Override
+    protected Map<String, Map<String, String>> topicConfigs(ParsedOptions o) {
+        if (o.get(WindowAggregationOptions.OUTPUT_MODE) != OutputMode.UPDATE) return Map.of();
+        return Map.of(o.get(CommonOptions.OUTPUT_TOPIC), Map.of("cleanup.policy", "compact"));
+    }
+
+    @Override
+    protected Map<String, String> compactedTopics(ParsedOptions o) {
+        if (o.get(WindowAggregationOptions.OUTPUT_MODE) != OutputMode.UPDATE) return Map.of();
+        return Map.of(
+                o.get(CommonOptions.OUTPUT_TOPIC),
+                "the upsert stream of --output-mode update (--output-topic)");
     }
 
     /**
@@ -75,13 +101,32 @@ public final class WindowAggregationJob extends SuiteJob {
      * watermarks (the Kafka source in production; in-memory data in tests).
      */
     public static Outputs defineWorkflow(DataStream<UserEvent> events, WindowSpec spec) {
-        SingleOutputStreamOperator<UserEvent> onTime = routeLateEvents(events, spec);
+        return defineWorkflow(events, spec, OutputMode.APPEND, 0);
+    }
+
+    /**
+     * As {@link #defineWorkflow(DataStream, WindowSpec)}, in {@code mode}; {@code
+     * allowedLatenessMs} applies to update mode only (0 in append mode).
+     */
+    public static Outputs defineWorkflow(
+            DataStream<UserEvent> events,
+            WindowSpec spec,
+            OutputMode mode,
+            long allowedLatenessMs) {
+        boolean update = mode == OutputMode.UPDATE;
+        if (!update && allowedLatenessMs != 0) {
+            throw new IllegalArgumentException("allowed lateness needs update mode");
+        }
+        SingleOutputStreamOperator<UserEvent> onTime =
+                routeLateEvents(events, spec, allowedLatenessMs);
         SingleOutputStreamOperator<WindowResult> results =
                 keyedByUser(onTime)
                         .transform(
                                 Operators.WINDOW.operatorName(),
                                 TypeInformation.of(WindowResult.class),
-                                new SlicedWindowOperator(spec))
+                                update
+                                        ? SlicedWindowOperator.updating(spec, allowedLatenessMs)
+                                        : new SlicedWindowOperator(spec))
                         .uid(Operators.WINDOW.uid());
         return new Outputs(results, onTime.getSideOutput(LateEventRouter.LATE));
     }
@@ -94,11 +139,17 @@ public final class WindowAggregationJob extends SuiteJob {
      */
     static SingleOutputStreamOperator<UserEvent> routeLateEvents(
             DataStream<UserEvent> events, WindowSpec spec) {
+        return routeLateEvents(events, spec, 0);
+    }
+
+    /** With windows open {@code allowedLatenessMs} beyond their end (update mode). */
+    static SingleOutputStreamOperator<UserEvent> routeLateEvents(
+            DataStream<UserEvent> events, WindowSpec spec, long allowedLatenessMs) {
         return events.keyBy(new UserIdKey())
                 .transform(
                         Operators.ROUTE_LATE_EVENTS.operatorName(),
                         events.getType(),
-                        new LateEventRouterOperator(spec))
+                        new LateEventRouterOperator(spec, allowedLatenessMs))
                 .uid(Operators.ROUTE_LATE_EVENTS.uid());
     }
 
@@ -121,6 +172,8 @@ public final class WindowAggregationJob extends SuiteJob {
             ParsedOptions o,
             UnaryOperator<DataStream<UserEvent>> beforeWindows) {
         WindowSpec spec = WindowAggregationOptions.windowSpec(o);
+        OutputMode mode = o.get(WindowAggregationOptions.OUTPUT_MODE);
+        long allowedLatenessMs = WindowAggregationOptions.allowedLatenessMs(o);
         // Object reuse: chained operators hand records on without a defensive copy. Safe here
         // because no function of this job keeps or changes a record after passing it on: the
         // parser makes new objects, the routers pass them through, the window operator keeps only
@@ -136,7 +189,7 @@ public final class WindowAggregationJob extends SuiteJob {
                         Operators.ROUTE_DEAD_LETTERS,
                         Operators.SINK_DEAD_LETTERS);
 
-        Outputs out = defineWorkflow(beforeWindows.apply(events), spec);
+        Outputs out = defineWorkflow(beforeWindows.apply(events), spec, mode, allowedLatenessMs);
         KafkaSinks.write(
                 out.results,
                 o,
@@ -144,7 +197,8 @@ public final class WindowAggregationJob extends SuiteJob {
                 "out",
                 new WindowResultSerializationSchema(
                         o.get(CommonOptions.OUTPUT_TOPIC),
-                        o.get(WindowAggregationOptions.JOB_VERSION)),
+                        o.get(WindowAggregationOptions.JOB_VERSION),
+                        mode == OutputMode.UPDATE),
                 Operators.SINK_RESULTS);
         KafkaSinks.write(
                 out.late,
@@ -179,9 +233,14 @@ public final class WindowAggregationJob extends SuiteJob {
     @Override
     protected String banner(ParsedOptions o) {
         return String.format(
-                "%s -> %s (late: %s, dead letters: %s) on %s",
+                "%s -> %s%s (late: %s, dead letters: %s) on %s",
                 o.get(CommonOptions.INPUT_TOPIC),
                 o.get(CommonOptions.OUTPUT_TOPIC),
+                o.get(WindowAggregationOptions.OUTPUT_MODE) == OutputMode.UPDATE
+                        ? " (update mode, allowed lateness "
+                                + Option.show(o.get(WindowAggregationOptions.ALLOWED_LATENESS))
+                                + ")"
+                        : "",
                 o.get(CommonOptions.LATE_TOPIC),
                 o.get(CommonOptions.DLQ_TOPIC),
                 o.get(CommonOptions.BOOTSTRAP_SERVERS));

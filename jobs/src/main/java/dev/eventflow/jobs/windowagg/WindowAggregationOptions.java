@@ -38,9 +38,50 @@ public final class WindowAggregationOptions {
                     "job-version",
                     "when set, every output row carries it as \"job_version\" (which deployment wrote it)");
 
+    public static final Option<OutputMode> OUTPUT_MODE =
+            Option.choice(
+                    "output-mode",
+                    OutputMode.class,
+                    OutputMode.APPEND,
+                    "append: each window written once when the watermark passes its end (key"
+                            + " user_id); update: written then, again with corrected values for"
+                            + " each event within --allowed-lateness, and a last time with"
+                            + " \"final\": true (an upsert stream keyed by user_id + window bounds,"
+                            + " for a compacted --output-topic)");
+
+    public static final Option<Duration> ALLOWED_LATENESS =
+            Option.duration(
+                    "allowed-lateness",
+                    Duration.ZERO,
+                    "update mode: how long after a window's end (in event time, measured by the"
+                            + " watermark) events still correct it; later ones go to --late-topic."
+                            + " Only with --output-mode update");
+
+    /** How and when window rows are written. */
+    public static final List<Option<?>> UPDATES = List.of(OUTPUT_MODE, ALLOWED_LATENESS);
+
     public static OptionSet optionSet() {
-        return OptionGroups.streamingJob(OptionGroups.EVENT_TIME, OptionGroups.LATE_OUTPUT, WINDOWS)
+        return OptionGroups.streamingJob(
+                        OptionGroups.EVENT_TIME, OptionGroups.LATE_OUTPUT, WINDOWS, UPDATES)
                 .add(JOB_VERSION);
+    }
+
+    /**
+     * The allowed lateness in milliseconds (0 in append mode).
+     *
+     * @throws InvalidOptionException naming {@code --allowed-lateness} when it is set without
+     *     {@code --output-mode update}
+     */
+    public static long allowedLatenessMs(ParsedOptions o) {
+        Duration lateness = o.get(ALLOWED_LATENESS);
+        if (o.get(OUTPUT_MODE) != OutputMode.UPDATE && !lateness.isZero()) {
+            throw new InvalidOptionException(
+                    "--allowed-lateness "
+                            + Option.show(lateness)
+                            + " needs --output-mode update: in append mode a window is written"
+                            + " once and cannot be corrected (late events go to --late-topic)");
+        }
+        return lateness.toMillis();
     }
 
     public static WindowSpec windowSpec(ParsedOptions o) {

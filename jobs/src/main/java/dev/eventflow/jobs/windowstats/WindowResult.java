@@ -30,6 +30,18 @@ public class WindowResult {
     /** Events with {@code event_type = "purchase"}. */
     public long purchases;
 
+    /**
+     * Update mode only ({@code --output-mode update}): 0 for a window's first row, one more for
+     * each correction. Always 0 in append mode, where it is not written.
+     */
+    public int revision;
+
+    /**
+     * Update mode only: true on a window's last row, written once the watermark has passed {@code
+     * window_end + allowed lateness} (no event can change it any more). Not written in append mode.
+     */
+    public boolean isFinal;
+
     public WindowResult() {}
 
     /**
@@ -63,6 +75,17 @@ public class WindowResult {
         return r;
     }
 
+    /** This row as revision {@code revision} of its window, final or not (update mode). */
+    public WindowResult withRevision(int revision, boolean isFinal) {
+        this.revision = revision;
+        this.isFinal = isFinal;
+        return this;
+    }
+
+    /**
+     * Equal window and values; {@link #revision} and {@link #isFinal} (which row of the window this
+     * is) are not compared.
+     */
     @Override
     public boolean equals(Object o) {
         if (this == o) return true;
@@ -107,6 +130,7 @@ public class WindowResult {
                 + maxAmount
                 + " purchases="
                 + purchases
+                + (revision == 0 && !isFinal ? "" : " rev=" + revision + (isFinal ? " final" : ""))
                 + "}";
     }
 }
