@@ -18,8 +18,12 @@ public final class RunningCountsOptions {
                     "timeout-mode",
                     TimeoutMode.class,
                     TimeoutMode.NONE,
-                    "when a user's state ends: none (only --state-ttl), processing-time or event-time"
-                            + " (after --timeout without events: an expired row, then a tombstone)");
+                    "when a user's session ends (an expired row, then a tombstone): none (never;"
+                            + " only --state-ttl), processing-time (--timeout of wall-clock time"
+                            + " without events; depends on when records are read) or event-time"
+                            + " (a gap of more than --timeout between consecutive events in"
+                            + " event-time order; rows are written once the watermark passes their"
+                            + " events, the same whatever the replay speed or parallelism)");
 
     public static final Option<Duration> TIMEOUT =
             Option.duration(

@@ -7,10 +7,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Ground truth for {@code running-counts}, computed independently of the job's classes: feed it
- * each user's events in the order the job sees them (the order of the user's Kafka partition) and
- * the watermark levels at which timeouts are known to have fired; it gives every user's exact
- * sequence of output rows, in the job's own text form ({@link #describe}).
+ * Ground truth for {@code running-counts --timeout-mode event-time}, computed independently of the
+ * job's classes: feed it each user's events in the order the job sees them (the order of the user's
+ * Kafka partition) and the watermark levels the job is known to reach; it gives every user's exact
+ * sequence of output rows, in the job's own text form ({@link #describe}). Session semantics: an
+ * event counts once the watermark has passed it, in event-time order (arrival order among equal
+ * times); a gap longer than the timeout between consecutive events ends a session, and so does the
+ * watermark reaching {@code last_seen + timeout}.
  */
 final class ExpectedUpdates {
 
@@ -23,6 +26,7 @@ final class ExpectedUpdates {
 
     private final long timeoutMs;
     private final Map<String, User> live = new LinkedHashMap<>();
+    private final Map<String, List<UserEvent>> pending = new LinkedHashMap<>();
     private final Map<String, List<String>> sequences = new LinkedHashMap<>();
 
     ExpectedUpdates(long timeoutMs) {
@@ -44,7 +48,16 @@ final class ExpectedUpdates {
     static final String TOMBSTONE = "tombstone";
 
     void event(UserEvent e) {
+        pending.computeIfAbsent(e.userId, k -> new ArrayList<>()).add(e);
+    }
+
+    private void apply(UserEvent e) {
         User u = live.get(e.userId);
+        if (u != null && e.eventTime - u.last > timeoutMs) {
+            expire(e.userId, u);
+            live.remove(e.userId);
+            u = null;
+        }
         if (u == null) {
             u = new User();
             u.first = e.eventTime;
@@ -62,17 +75,29 @@ final class ExpectedUpdates {
         emit(e.userId, describe("active", u.count, u.first, u.last, u.session));
     }
 
-    /** Every user whose {@code last_seen + timeout} the watermark has reached expires. */
+    private void expire(String user, User u) {
+        emit(user, describe("expired", u.count, u.first, u.last, u.session));
+        emit(user, TOMBSTONE);
+    }
+
+    /**
+     * The watermark reached {@code watermark}: each user's events at or before it are applied in
+     * time order, then every user whose {@code last_seen + timeout} it has reached expires.
+     */
     void watermark(long watermark) {
+        for (List<UserEvent> events : pending.values()) {
+            List<UserEvent> due = new ArrayList<>();
+            for (UserEvent e : events) if (e.eventTime <= watermark) due.add(e);
+            due.sort(java.util.Comparator.comparingLong(e -> e.eventTime));
+            events.removeAll(due);
+            due.forEach(this::apply);
+        }
         live.entrySet()
                 .removeIf(
                         entry -> {
                             User u = entry.getValue();
                             if (u.last + timeoutMs > watermark) return false;
-                            emit(
-                                    entry.getKey(),
-                                    describe("expired", u.count, u.first, u.last, u.session));
-                            emit(entry.getKey(), TOMBSTONE);
+                            expire(entry.getKey(), u);
                             return true;
                         });
     }

@@ -6,7 +6,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.eventflow.common.event.UserEvent;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -76,35 +80,40 @@ class RunningCountFunctionHarnessTest {
     }
 
     @Test
-    void eventTimeTimeoutFiresWhenTheWatermarkReachesLastSeenPlusTimeout() throws Exception {
+    void eventTimeRowsComeInEventTimeOrderOnceTheWatermarkPassesThemAndASessionEndsAtItsGap()
+            throws Exception {
         try (var h = harness(TimeoutMode.EVENT_TIME, TIMEOUT, Duration.ZERO)) {
             send(h, "alice", "s1", at(0, 10));
             send(h, "alice", "s2", at(0, 40));
-            send(h, "alice", "s3", at(0, 20)); // out of order: counts, moves neither last_seen nor
-            // session
+            send(h, "alice", "s3", at(0, 20)); // out of order
             send(h, "bob", "s9", at(1, 0));
+            // Buffered until the watermark passes them; one timer per user (its oldest event).
+            assertThat(drain(h)).isEmpty();
+            assertThat(h.numEventTimeTimers()).isEqualTo(2);
+
+            h.processWatermark(at(0, 30)); // passes 10:00:10 and 10:00:20, in that order
             assertThat(drain(h))
                     .containsExactly(
                             active("alice", 1, at(0, 10), at(0, 10), "s1"),
-                            active("alice", 2, at(0, 10), at(0, 40), "s2"),
+                            active("alice", 2, at(0, 10), at(0, 20), "s3"));
+            h.processWatermark(at(1, 0));
+            assertThat(drain(h))
+                    .containsExactly(
                             active("alice", 3, at(0, 10), at(0, 40), "s2"),
                             active("bob", 1, at(1, 0), at(1, 0), "s9"));
-            // One timer per user: each event deleted the previous one.
-            assertThat(h.numEventTimeTimers()).isEqualTo(2);
-            assertThat(h.numKeyedStateEntries()).isEqualTo(2);
+            assertThat(h.numEventTimeTimers()).isEqualTo(2); // now at last_seen + timeout
 
             h.processWatermark(at(5, 40) - 1);
             assertThat(drain(h)).isEmpty();
-
             h.processWatermark(at(5, 40)); // alice: last_seen 10:00:40 + 5m
             assertThat(drain(h))
                     .containsExactly(
                             expired("alice", 3, at(0, 10), at(0, 40), "s2"),
                             ActivityUpdate.tombstone("alice"));
             assertThat(h.numEventTimeTimers()).isEqualTo(1);
-            assertThat(h.numKeyedStateEntries()).isEqualTo(1);
 
-            // bob keeps going: his timer moves to 10:02:00 + 5m.
+            // bob's next event is 1 minute after his last one: the same session, however late
+            // it arrives relative to the watermark.
             send(h, "bob", "s9", at(2, 0));
             h.processWatermark(at(6, 59));
             assertThat(drain(h)).containsExactly(active("bob", 2, at(1, 0), at(2, 0), "s9"));
@@ -119,8 +128,96 @@ class RunningCountFunctionHarnessTest {
 
             // An expired user starts again from 1.
             send(h, "alice", "s4", at(8, 0));
+            h.processWatermark(at(8, 0));
             assertThat(drain(h)).containsExactly(active("alice", 1, at(8, 0), at(8, 0), "s4"));
         }
+    }
+
+    @Test
+    void aGapLongerThanTheTimeoutSplitsSessionsEvenWhenTheNextBurstArrivesBeforeTheWatermark()
+            throws Exception {
+        // A fast replay: both bursts read before the watermark moves at all.
+        try (var h = harness(TimeoutMode.EVENT_TIME, TIMEOUT, Duration.ZERO)) {
+            send(h, "alice", "s1", at(0, 0));
+            send(h, "alice", "s1", at(2, 0));
+            send(h, "alice", "s2", at(8, 0)); // 6 minutes after the last: a new session
+            send(h, "alice", "s2", at(9, 0));
+            h.processWatermark(Long.MAX_VALUE);
+            assertThat(drain(h))
+                    .containsExactly(
+                            active("alice", 1, at(0, 0), at(0, 0), "s1"),
+                            active("alice", 2, at(0, 0), at(2, 0), "s1"),
+                            expired("alice", 2, at(0, 0), at(2, 0), "s1"),
+                            ActivityUpdate.tombstone("alice"),
+                            active("alice", 1, at(8, 0), at(8, 0), "s2"),
+                            active("alice", 2, at(8, 0), at(9, 0), "s2"),
+                            expired("alice", 2, at(8, 0), at(9, 0), "s2"),
+                            ActivityUpdate.tombstone("alice"));
+            assertThat(h.numKeyedStateEntries()).isZero();
+            assertThat(h.numEventTimeTimers()).isZero();
+        }
+    }
+
+    @Test
+    void anOutOfOrderEventThatBridgesTheGapMergesTheTwoBurstsIntoOneSession() throws Exception {
+        try (var h = harness(TimeoutMode.EVENT_TIME, TIMEOUT, Duration.ZERO)) {
+            send(h, "alice", "s1", at(0, 0));
+            send(h, "alice", "s1", at(2, 0));
+            h.processWatermark(at(4, 0)); // 2 minutes of delay: 10:06 is still to come
+            send(h, "alice", "s2", at(8, 0));
+            send(h, "alice", "s2", at(5, 0)); // within the delay, bridges 10:02 .. 10:08
+            h.processWatermark(Long.MAX_VALUE);
+            assertThat(drain(h))
+                    .containsExactly(
+                            active("alice", 1, at(0, 0), at(0, 0), "s1"),
+                            active("alice", 2, at(0, 0), at(2, 0), "s1"),
+                            active("alice", 3, at(0, 0), at(5, 0), "s2"),
+                            active("alice", 4, at(0, 0), at(8, 0), "s2"),
+                            expired("alice", 4, at(0, 0), at(8, 0), "s2"),
+                            ActivityUpdate.tombstone("alice"));
+        }
+    }
+
+    @Test
+    void theSameEventsGiveTheSameRowsWhateverTheWatermarkCadence() throws Exception {
+        List<UserEvent> events = new ArrayList<>();
+        SplittableRandom r = new SplittableRandom(7);
+        long clock = at(0, 0);
+        for (int i = 0; i < 400; i++) {
+            clock += r.nextInt(10) == 0 ? 6 * MINUTE + r.nextLong(MINUTE) : r.nextLong(MINUTE);
+            long t = clock - r.nextLong(MINUTE); // disorder within the 1-minute delay below
+            String user = "user-" + r.nextInt(5);
+            events.add(new UserEvent("e-" + i, user, "s-" + i, "click", t + i % 7, null));
+        }
+        List<ActivityUpdate> fast;
+        try (var h = harness(TimeoutMode.EVENT_TIME, TIMEOUT, Duration.ZERO)) {
+            for (UserEvent e : events) h.processElement(new StreamRecord<>(e, e.eventTime));
+            h.processWatermark(Long.MAX_VALUE);
+            fast = drain(h);
+            assertThat(h.numKeyedStateEntries()).isZero();
+            assertThat(h.numEventTimeTimers()).isZero();
+        }
+        List<ActivityUpdate> paced = new ArrayList<>();
+        try (var h = harness(TimeoutMode.EVENT_TIME, TIMEOUT, Duration.ZERO)) {
+            long maxSeen = Long.MIN_VALUE;
+            for (UserEvent e : events) {
+                h.processElement(new StreamRecord<>(e, e.eventTime));
+                maxSeen = Math.max(maxSeen, e.eventTime);
+                h.processWatermark(maxSeen - MINUTE - 1); // a watermark after every record
+            }
+            h.processWatermark(Long.MAX_VALUE);
+            paced.addAll(drain(h));
+        }
+        // Users interleave differently; each user's rows are identical.
+        assertThat(byUser(paced)).isEqualTo(byUser(fast));
+        assertThat(fast.stream().filter(u -> ActivityUpdate.EXPIRED.equals(u.status)).count())
+                .isGreaterThan(5);
+    }
+
+    private static Map<String, List<ActivityUpdate>> byUser(List<ActivityUpdate> rows) {
+        Map<String, List<ActivityUpdate>> out = new TreeMap<>();
+        for (ActivityUpdate u : rows) out.computeIfAbsent(u.userId, k -> new ArrayList<>()).add(u);
+        return out;
     }
 
     @Test
@@ -189,7 +286,8 @@ class RunningCountFunctionHarnessTest {
         try (var h = harness(TimeoutMode.EVENT_TIME, TIMEOUT, Duration.ofMinutes(1))) {
             h.setStateTtlProcessingTime(0);
             send(h, "alice", "s1", at(0, 0));
-            drain(h);
+            h.processWatermark(at(0, 0)); // applied: the state is written (TTL starts)
+            assertThat(drain(h)).hasSize(1);
             h.setStateTtlProcessingTime(2 * MINUTE);
             h.processWatermark(at(5, 0));
             assertThat(drain(h)).isEmpty();
@@ -205,10 +303,12 @@ class RunningCountFunctionHarnessTest {
                 send(h, "user-" + i, "s1", at(i % 60, 0));
                 send(h, "user-" + i, "s2", at(i % 60, 30));
             }
-            assertThat(h.numKeyedStateEntries()).isEqualTo(users);
+            // Buffered: per user, the two events and the time of its one timer.
+            assertThat(h.numKeyedStateEntries()).isEqualTo(2 * users);
             assertThat(h.numEventTimeTimers()).isEqualTo(users);
             h.processWatermark(at(30, 0)); // expires the users whose last event is before 10:25
-            assertThat(h.numKeyedStateEntries()).isBetween(1, users - 1);
+            assertThat(h.numKeyedStateEntries()).isBetween(1, 2 * users - 1);
+            assertThat(h.numEventTimeTimers()).isBetween(1, users - 1);
             h.processWatermark(at(70, 0));
             assertThat(h.numKeyedStateEntries()).isZero();
             assertThat(h.numEventTimeTimers()).isZero();

@@ -48,12 +48,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * job's own {@code buildPipeline}; every assertion reads the OUTPUT topic with {@code
  * isolation.level=read_committed} and compares with {@link ExpectedUpdates}.
  *
- * <p>When an event-time timeout fires depends on the watermark, so the data is shaped to make every
- * user's sequence deterministic: each Kafka partition is in event-time order and holds all of a
- * user's events, a user's consecutive events are less than {@code timeout + delay} apart (so the
- * watermark cannot expire a user between two of its events), and each phase ends with an event at
- * the same time M on every partition, so the watermark rises to exactly {@code M - delay - 1 ms}
- * and no further until the next phase.
+ * <p>Rows are written when the watermark passes their events (event-time mode), so each phase ends
+ * with an event at the same time M on every partition: the watermark rises to exactly {@code M -
+ * delay - 1 ms} and no further until the next phase, and the expected rows up to there are known
+ * (the pins themselves count once the next phase's watermark passes them). Replay-speed
+ * independence has its own test, {@code EventTimeReplayITCase}.
  */
 class RunningCountsITCase {
 
@@ -276,8 +275,9 @@ class RunningCountsITCase {
                             WAIT);
 
             // Phase 2, with a failure in the middle: expired users come back (from count 1), live
-            // ones continue (their first new event at 10:14, before their timer can fire), new
-            // users arrive; then every partition pinned at M2 = 10:26 (W2 = 10:24:59.999).
+            // ones continue (their first new event at 10:14: within the timeout of their last
+            // one, or a new session after a longer gap), new users arrive; then every partition
+            // pinned at M2 = 10:26 (W2 = 10:24:59.999).
             long m2 = at(26, 0);
             long w2 = m2 - DELAY - 1;
             List<UserEvent> phase2 = new ArrayList<>();
