@@ -175,14 +175,15 @@ class JoinsITCase {
 
     private static JoinedRow parseRow(ConsumerRecord<byte[], byte[]> r) {
         JsonNode n = json(r);
-        JoinedRow row = new JoinedRow();
-        row.impressionId = n.get("impression_id").asText();
-        assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo(row.impressionId);
-        row.userId = text(n, "user_id");
-        row.adId = text(n, "ad_id");
-        row.impressionTime = time(n, "impression_time");
-        row.clickId = text(n, "click_id");
-        row.clickTime = time(n, "click_time");
+        JoinedRow row =
+                new JoinedRow(
+                        n.get("impression_id").asText(),
+                        text(n, "user_id"),
+                        text(n, "ad_id"),
+                        time(n, "impression_time"),
+                        text(n, "click_id"),
+                        time(n, "click_time"));
+        assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo(row.impressionId());
         return row;
     }
 
@@ -265,14 +266,16 @@ class JoinsITCase {
                         .collect(Collectors.toList());
         assertThat(rows).containsExactlyInAnyOrderElementsOf(expected);
         // The input covers every case the modes distinguish.
-        assertThat(expected.stream().filter(r -> r.clickTime != null && r.impressionTime != null))
-                .anyMatch(r -> r.clickTime - r.impressionTime == BOUND)
-                .anyMatch(r -> r.clickTime.equals(r.impressionTime));
+        assertThat(
+                        expected.stream()
+                                .filter(r -> r.clickTime() != null && r.impressionTime() != null))
+                .anyMatch(r -> r.clickTime() - r.impressionTime() == BOUND)
+                .anyMatch(r -> r.clickTime().equals(r.impressionTime()));
         if (mode != JoinMode.INTERVAL) {
-            assertThat(rows).anyMatch(r -> r.clickId == null);
+            assertThat(rows).anyMatch(r -> r.clickId() == null);
         }
         if (mode == JoinMode.FULL_OUTER) {
-            assertThat(rows).anyMatch(r -> r.adId == null && r.clickId.startsWith("orphan-"));
+            assertThat(rows).anyMatch(r -> r.adId() == null && r.clickId().startsWith("orphan-"));
         }
 
         // In time order within each partition: nothing is late.
@@ -405,7 +408,7 @@ class JoinsITCase {
                             rs ->
                                     rs.stream()
                                             .map(JoinsITCase::parseRow)
-                                            .anyMatch(r -> r.impressionId.equals("probe")),
+                                            .anyMatch(r -> r.impressionId().equals("probe")),
                             WAIT);
 
             AdImpression lateImpression = new AdImpression("late-imp", "u2", "ad-2", at(5, 0));
@@ -450,7 +453,7 @@ class JoinsITCase {
                             .map(JoinsITCase::parseRow)
                             .collect(Collectors.toList());
             assertThat(rows)
-                    .filteredOn(r -> !r.impressionId.startsWith("pin-"))
+                    .filteredOn(r -> !r.impressionId().startsWith("pin-"))
                     .containsExactly(JoinedRow.impressionOnly(probe));
         } finally {
             try {

@@ -97,8 +97,8 @@ class OuterIntervalJoinHarnessTest {
         watermark(at(0, 0) + BOUND);
         JoinedRow row = JoinedRow.impressionOnly(imp);
         assertThat(output()).containsExactly(row);
-        assertThat(row.clickId).isNull();
-        assertThat(row.clickTime).isNull();
+        assertThat(row.clickId()).isNull();
+        assertThat(row.clickTime()).isNull();
         assertDrained();
 
         watermark(at(60, 0));
@@ -172,9 +172,9 @@ class OuterIntervalJoinHarnessTest {
         watermark(at(3, 0));
         JoinedRow orphanRow = JoinedRow.clickOnly(orphan);
         assertThat(output()).containsExactly(orphanRow);
-        assertThat(orphanRow.impressionId).isEqualTo("i-unknown");
-        assertThat(orphanRow.adId).isNull();
-        assertThat(orphanRow.impressionTime).isNull();
+        assertThat(orphanRow.impressionId()).isEqualTo("i-unknown");
+        assertThat(orphanRow.adId()).isNull();
+        assertThat(orphanRow.impressionTime()).isNull();
 
         watermark(at(0, 0) + BOUND);
         assertThat(output()).containsExactly(orphanRow, JoinedRow.impressionOnly(imp));
@@ -226,9 +226,9 @@ class OuterIntervalJoinHarnessTest {
         watermark(last + BOUND);
         assertDrained();
         List<JoinedRow> out = output();
-        assertThat(out.stream().filter(r -> r.clickId == null)).hasSize(3 * 3600 - 4320);
-        assertThat(out.stream().filter(r -> r.adId == null)).hasSize(3 * 3600 / 10);
-        assertThat(out.stream().filter(r -> r.adId != null && r.clickId != null)).hasSize(4320);
+        assertThat(out.stream().filter(r -> r.clickId() == null)).hasSize(3 * 3600 - 4320);
+        assertThat(out.stream().filter(r -> r.adId() == null)).hasSize(3 * 3600 / 10);
+        assertThat(out.stream().filter(r -> r.adId() != null && r.clickId() != null)).hasSize(4320);
     }
 
     @Test
