@@ -20,15 +20,16 @@ public record JoinedRow(
         Long clickTime) {
 
     public static JoinedRow matched(AdImpression i, AdClick c) {
-        return new JoinedRow(i.impressionId, i.userId, i.adId, i.eventTime, c.clickId, c.eventTime);
+        return new JoinedRow(
+                i.impressionId(), i.userId(), i.adId(), i.eventTime(), c.clickId(), c.eventTime());
     }
 
     public static JoinedRow impressionOnly(AdImpression i) {
-        return new JoinedRow(i.impressionId, i.userId, i.adId, i.eventTime, null, null);
+        return new JoinedRow(i.impressionId(), i.userId(), i.adId(), i.eventTime(), null, null);
     }
 
     public static JoinedRow clickOnly(AdClick c) {
-        return new JoinedRow(c.impressionId, c.userId, null, null, c.clickId, c.eventTime);
+        return new JoinedRow(c.impressionId(), c.userId(), null, null, c.clickId(), c.eventTime());
     }
 
     @Override

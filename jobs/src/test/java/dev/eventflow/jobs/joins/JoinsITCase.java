@@ -117,24 +117,24 @@ class JoinsITCase {
             }
             in.clicks.add(
                     new AdClick(
-                            "click-" + imp.impressionId,
-                            imp.impressionId,
-                            imp.userId,
-                            imp.eventTime + delta));
+                            "click-" + imp.impressionId(),
+                            imp.impressionId(),
+                            imp.userId(),
+                            imp.eventTime() + delta));
         }
         for (int i = 0; i < in.impressions.size(); i += 9) {
             AdImpression imp = in.impressions.get(i);
             in.clicks.add(
                     new AdClick(
-                            "click2-" + imp.impressionId,
-                            imp.impressionId,
-                            imp.userId,
-                            imp.eventTime + MINUTE));
+                            "click2-" + imp.impressionId(),
+                            imp.impressionId(),
+                            imp.userId(),
+                            imp.eventTime() + MINUTE));
         }
         for (int i = 0; i < 10; i++) {
             in.clicks.add(new AdClick("orphan-" + i, "imp-unknown-" + i, "u0", at(i * 5, 7)));
         }
-        in.clicks.sort((a, b) -> Long.compare(a.eventTime, b.eventTime));
+        in.clicks.sort((a, b) -> Long.compare(a.eventTime(), b.eventTime()));
 
         List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
         for (int i = 0; i < in.impressions.size(); i++) {
@@ -142,8 +142,11 @@ class JoinsITCase {
             String json =
                     String.format(
                             "{\"impression_id\":\"%s\",\"user_id\":\"%s\",\"ad_id\":\"%s\",\"event_time\":\"%s\"}",
-                            m.impressionId, m.userId, m.adId, Instant.ofEpochMilli(m.eventTime));
-            records.add(record(in.impressionsTopic, i % 3, m.impressionId, json));
+                            m.impressionId(),
+                            m.userId(),
+                            m.adId(),
+                            Instant.ofEpochMilli(m.eventTime()));
+            records.add(record(in.impressionsTopic, i % 3, m.impressionId(), json));
         }
         for (String bad : MALFORMED_IMPRESSIONS) {
             records.add(record(in.impressionsTopic, 1, null, bad));
@@ -156,8 +159,8 @@ class JoinsITCase {
             String json =
                     String.format(
                             "{\"click_id\":\"%s\",\"impression_id\":\"%s\",\"user_id\":\"%s\",\"event_time\":%d}",
-                            c.clickId, c.impressionId, c.userId, c.eventTime);
-            records.add(record(in.clicksTopic, i % 3, c.impressionId, json));
+                            c.clickId(), c.impressionId(), c.userId(), c.eventTime());
+            records.add(record(in.clicksTopic, i % 3, c.impressionId(), json));
         }
         for (String bad : MALFORMED_CLICKS) records.add(record(in.clicksTopic, 2, null, bad));
         KAFKA.client().produce(in.clicksTopic, records);
@@ -467,13 +470,13 @@ class JoinsITCase {
     private static String impressionJson(AdImpression m) {
         return String.format(
                 "{\"impression_id\":\"%s\",\"user_id\":\"%s\",\"ad_id\":\"%s\",\"event_time\":\"%s\"}",
-                m.impressionId, m.userId, m.adId, Instant.ofEpochMilli(m.eventTime));
+                m.impressionId(), m.userId(), m.adId(), Instant.ofEpochMilli(m.eventTime()));
     }
 
     private static String clickJson(AdClick c) {
         return String.format(
                 "{\"click_id\":\"%s\",\"impression_id\":\"%s\",\"user_id\":\"%s\",\"event_time\":%d}",
-                c.clickId, c.impressionId, c.userId, c.eventTime);
+                c.clickId(), c.impressionId(), c.userId(), c.eventTime());
     }
 
     // ---- enrich ----

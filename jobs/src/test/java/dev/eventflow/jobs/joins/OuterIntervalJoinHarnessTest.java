@@ -47,11 +47,11 @@ class OuterIntervalJoinHarnessTest {
     }
 
     private void send(AdImpression i) throws Exception {
-        harness.processElement1(new StreamRecord<>(i, i.eventTime));
+        harness.processElement1(new StreamRecord<>(i, i.eventTime()));
     }
 
     private void send(AdClick c) throws Exception {
-        harness.processElement2(new StreamRecord<>(c, c.eventTime));
+        harness.processElement2(new StreamRecord<>(c, c.eventTime()));
     }
 
     private void watermark(long w) throws Exception {
@@ -247,7 +247,8 @@ class OuterIntervalJoinHarnessTest {
                             r.nextBoolean()
                                     ? r.nextLong(BOUND + 1)
                                     : r.nextLong(-MINUTE, 2 * BOUND);
-                    clicks.add(click("c" + i + "-" + k, imp.impressionId, imp.eventTime + delta));
+                    clicks.add(
+                            click("c" + i + "-" + k, imp.impressionId(), imp.eventTime() + delta));
                 }
             }
             // Arrival order: by time, shuffled within 2 minutes; watermark trails by 3 minutes.
@@ -274,13 +275,17 @@ class OuterIntervalJoinHarnessTest {
     }
 
     private static long time(Object o) {
-        return o instanceof AdImpression ? ((AdImpression) o).eventTime : ((AdClick) o).eventTime;
+        return o instanceof AdImpression
+                ? ((AdImpression) o).eventTime()
+                : ((AdClick) o).eventTime();
     }
 
     /** A deterministic arrival delay of up to 2 minutes. */
     private static long jitter(Object o) {
         String id =
-                o instanceof AdImpression ? ((AdImpression) o).impressionId : ((AdClick) o).clickId;
+                o instanceof AdImpression
+                        ? ((AdImpression) o).impressionId()
+                        : ((AdClick) o).clickId();
         return Math.floorMod(id.hashCode(), 2 * (int) MINUTE);
     }
 }
