@@ -9,12 +9,15 @@ import dev.eventflow.jobs.windowstats.WindowStatsAccumulatorSerializer;
 import dev.eventflow.jobs.windowstats.WindowStatsAggregate;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.typeutils.base.IntSerializer;
 import org.apache.flink.api.common.typeutils.base.LongSerializer;
+import org.apache.flink.api.common.typeutils.base.StringSerializer;
 import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
@@ -114,6 +117,9 @@ public final class SlicedWindowOperator extends AbstractStreamOperator<WindowRes
 
     static final String TIMERS = "window-slice-timers";
 
+    /** Operator state present only in snapshots taken in update mode. */
+    static final String OUTPUT_MODE_STATE = "window-output-mode";
+
     /** The keyed state of the per-window layout (Flink's {@code WindowOperator}). */
     static final String LEGACY_WINDOW_STATE = "window-contents";
 
@@ -181,7 +187,44 @@ public final class SlicedWindowOperator extends AbstractStreamOperator<WindowRes
         super.initializeState(context);
         if (context.isRestored()) {
             refuseLegacyWindowState();
+            refuseOtherOutputMode(
+                    context.getOperatorStateStore()
+                            .getRegisteredStateNames()
+                            .contains(OUTPUT_MODE_STATE));
         }
+        if (update) {
+            // Marks an update-mode snapshot (append mode registers nothing: its layout is as
+            // before), so that a restore in the other mode is recognised.
+            context.getOperatorStateStore()
+                    .getListState(
+                            new ListStateDescriptor<>(OUTPUT_MODE_STATE, StringSerializer.INSTANCE))
+                    .update(List.of("update"));
+        }
+    }
+
+    /**
+     * Slices are kept differently in the two modes (append mode deletes a slice once its windows
+     * have fired; update mode keeps it for the lateness, with revisions and timers of its own), so
+     * a snapshot of one mode cannot run on in the other: the windows open at the switch would be
+     * written from incomplete slices, or never cleaned up.
+     */
+    private void refuseOtherOutputMode(boolean savedInUpdateMode) {
+        if (savedInUpdateMode == update) return;
+        String saved = savedInUpdateMode ? "update" : "append";
+        String now = update ? "update" : "append";
+        throw new IllegalStateException(
+                "This savepoint was taken with --output-mode "
+                        + saved
+                        + "; this job runs with --output-mode "
+                        + now
+                        + ". The window state of the two modes is not interchangeable (and their"
+                        + " output records differ: key user_id vs user_id + window bounds). Start"
+                        + " the "
+                        + now
+                        + "-mode job WITHOUT the savepoint, on its own --output-topic, with the"
+                        + " old job's --group-id and --starting-offsets committed: the windows"
+                        + " open at the switch come out incomplete, all later ones exact. See"
+                        + " docs/operations.md, 'Savepoint upgrades: the runbook'.");
     }
 
     private void refuseLegacyWindowState() {

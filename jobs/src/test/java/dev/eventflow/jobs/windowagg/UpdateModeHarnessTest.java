@@ -5,12 +5,14 @@ import static dev.eventflow.jobs.TestEvents.T0;
 import static dev.eventflow.jobs.TestEvents.at;
 import static dev.eventflow.jobs.TestEvents.purchase;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.eventflow.common.event.UserEvent;
 import dev.eventflow.jobs.windowstats.WindowResult;
 import dev.eventflow.jobs.windowstats.WindowSpec;
 import java.util.List;
 import java.util.stream.Stream;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.junit.jupiter.api.Test;
 
@@ -117,6 +119,70 @@ class UpdateModeHarnessTest {
                             new Row(6, 0, true, 2, 15.0),
                             new Row(7, 0, true, 1, 10.0));
             assertThat(chain.late()).isEmpty();
+            assertDrained(chain);
+        }
+    }
+
+    @Test
+    void aSnapshotOfOneOutputModeIsRefusedByTheOtherWithInstructions() throws Exception {
+        OperatorSubtaskState[] append;
+        try (WindowChain chain =
+                new WindowChain(
+                        e -> WindowAggregationJob.defineWorkflow(e, SPEC), null, null, null)) {
+            chain.send(purchase("u", "s1", at(2, 0), 10.0));
+            append = chain.checkpoint(1L);
+        }
+        OperatorSubtaskState[] update;
+        try (WindowChain chain = chain()) {
+            chain.send(purchase("u", "s1", at(2, 0), 10.0));
+            update = chain.checkpoint(1L);
+        }
+        assertThatThrownBy(
+                        () ->
+                                new WindowChain(
+                                                e ->
+                                                        WindowAggregationJob.defineWorkflow(
+                                                                e,
+                                                                SPEC,
+                                                                OutputMode.UPDATE,
+                                                                LATENESS),
+                                                null,
+                                                null,
+                                                append)
+                                        .close())
+                .hasStackTraceContaining("taken with --output-mode append")
+                .hasStackTraceContaining("WITHOUT the savepoint");
+        assertThatThrownBy(
+                        () ->
+                                new WindowChain(
+                                                e -> WindowAggregationJob.defineWorkflow(e, SPEC),
+                                                null,
+                                                null,
+                                                update)
+                                        .close())
+                .hasStackTraceContaining("taken with --output-mode update");
+        // The same mode restores.
+        try (WindowChain chain =
+                new WindowChain(
+                        e ->
+                                WindowAggregationJob.defineWorkflow(
+                                        e, SPEC, OutputMode.UPDATE, LATENESS),
+                        null,
+                        null,
+                        update)) {
+            chain.watermark(Long.MAX_VALUE);
+            assertThat(drainRows(chain))
+                    .containsExactly(
+                            new Row(3, 0, false, 1, 10.0),
+                            new Row(4, 0, false, 1, 10.0),
+                            new Row(5, 0, false, 1, 10.0),
+                            new Row(3, 1, true, 1, 10.0),
+                            new Row(6, 0, false, 1, 10.0),
+                            new Row(4, 1, true, 1, 10.0),
+                            new Row(7, 0, false, 1, 10.0),
+                            new Row(5, 1, true, 1, 10.0),
+                            new Row(6, 1, true, 1, 10.0),
+                            new Row(7, 1, true, 1, 10.0));
             assertDrained(chain);
         }
     }
