@@ -7,6 +7,7 @@ import dev.eventflow.jobs.windowstats.WindowSpec;
 import dev.eventflow.jobs.windowstats.WindowStatsAccumulator;
 import dev.eventflow.jobs.windowstats.WindowStatsAccumulatorSerializer;
 import dev.eventflow.jobs.windowstats.WindowStatsAggregate;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -429,12 +430,24 @@ public final class SlicedWindowOperator extends AbstractStreamOperator<WindowRes
      */
     private void onEventTimeUpdating(String user, long t) throws Exception {
         UserSlices mine = cached(user);
-        if (allowedLatenessMs > 0) {
-            long dueEnd = t + 1 - allowedLatenessMs;
-            Integer written = revisions.get(dueEnd);
-            if (written != null) {
-                revisions.remove(dueEnd);
-                emit(user, mine, dueEnd, dueEnd - 1, written + 1, true);
+        // Normally exactly the window ending at t + 1 - lateness is due here. Reading them all
+        // also finalizes, at their old times or at once, windows pending in a savepoint taken with
+        // another --allowed-lateness, and re-arms the ones not due yet at their new time.
+        List<Map.Entry<Long, Integer>> due = null;
+        for (Map.Entry<Long, Integer> e : revisions.entries()) {
+            long finalAt = e.getKey() - 1 + allowedLatenessMs;
+            if (finalAt <= t) {
+                if (due == null) due = new ArrayList<>();
+                due.add(Map.entry(e.getKey(), e.getValue()));
+            } else {
+                timers.registerEventTimeTimer(VoidNamespace.INSTANCE, finalAt);
+            }
+        }
+        if (due != null) {
+            due.sort(Map.Entry.comparingByKey());
+            for (Map.Entry<Long, Integer> e : due) {
+                revisions.remove(e.getKey());
+                emit(user, mine, e.getKey(), e.getKey() - 1, e.getValue() + 1, true);
             }
         }
         long windowEnd = t + 1;

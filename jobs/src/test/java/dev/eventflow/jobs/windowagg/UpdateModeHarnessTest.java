@@ -187,6 +187,37 @@ class UpdateModeHarnessTest {
         }
     }
 
+    @Test
+    void aSavepointRestoresWithAnotherAllowedLatenessAndEveryWindowStillEndsFinalAndDrained()
+            throws Exception {
+        for (long newLateness : new long[] {0, MINUTE, 5 * MINUTE}) {
+            OperatorSubtaskState[] saved;
+            try (WindowChain chain = chain()) { // 3 minutes
+                chain.send(purchase("u", "s1", at(2, 0), 10.0));
+                chain.watermark(at(4, 0) - 1); // 10:03 and 10:04 written, final at 10:06, 10:07
+                saved = chain.checkpoint(1L);
+            }
+            try (WindowChain chain =
+                    new WindowChain(
+                            e ->
+                                    WindowAggregationJob.defineWorkflow(
+                                            e, SPEC, OutputMode.UPDATE, newLateness),
+                            null,
+                            null,
+                            saved)) {
+                chain.watermark(Long.MAX_VALUE);
+                List<Row> rows = drainRows(chain);
+                for (long end = 3; end <= 7; end++) {
+                    long e = end;
+                    assertThat(rows.stream().filter(r -> r.endMinute == e && r.isFinal))
+                            .as("lateness " + newLateness + ": final row of the window ending " + e)
+                            .hasSize(1);
+                }
+                assertDrained(chain);
+            }
+        }
+    }
+
     /** No slice or revision in keyed state, no timer, nothing cached. */
     static void assertDrained(WindowChain chain) throws Exception {
         SlicedWindowOperator op = (SlicedWindowOperator) chain.window.getOperator();
