@@ -30,6 +30,11 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * and the unbounded-state trap of a running count per user whose state, without a timeout or TTL,
  * grows with every new user forever (docs/spark-mapping.md, "Late data vs state cleanup").
  *
+ * <p>With {@code --timeout-mode event-time} a session ends where consecutive events (in event-time
+ * order) are more than {@code --timeout} apart, and rows are written once the watermark passes
+ * their events: the same rows on every replay of the same input, unlike Spark's {@code
+ * EventTimeTimeout} (see {@link RunningCountFunction}).
+ *
  * <p>Input: JSON user events on {@code --input-topic}. Outputs: updates on {@code --output-topic}
  * (key user_id; created with {@code cleanup.policy=compact} by {@code --create-topics}), malformed
  * records on {@code --dlq-topic}. No event is late for a running count: every valid event counts.
