@@ -1,6 +1,7 @@
 package dev.eventflow.jobs.windowagg;
 
 import dev.eventflow.common.event.UserEvent;
+import dev.eventflow.common.metrics.SuiteMetrics;
 import dev.eventflow.jobs.windowstats.WindowSpec;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
@@ -38,6 +39,7 @@ public final class LateEventRouter extends KeyedProcessFunction<String, UserEven
     private transient Counter lateEvents;
     private transient Counter partiallyLateEvents;
     private transient Counter droppedWindowAssignments;
+    private transient SuiteMetrics.WatermarkLag watermarkLag;
 
     public LateEventRouter(WindowSpec spec) {
         this.spec = spec;
@@ -45,15 +47,17 @@ public final class LateEventRouter extends KeyedProcessFunction<String, UserEven
 
     @Override
     public void open(OpenContext openContext) {
-        lateEvents = getRuntimeContext().getMetricGroup().counter("lateEvents");
-        partiallyLateEvents = getRuntimeContext().getMetricGroup().counter("partiallyLateEvents");
-        droppedWindowAssignments =
-                getRuntimeContext().getMetricGroup().counter("droppedWindowAssignments");
+        SuiteMetrics metrics = SuiteMetrics.of(getRuntimeContext());
+        lateEvents = metrics.lateEvents();
+        partiallyLateEvents = metrics.partiallyLateEvents();
+        droppedWindowAssignments = metrics.droppedWindowAssignments();
+        watermarkLag = metrics.watermarkLag();
     }
 
     @Override
     public void processElement(UserEvent event, Context ctx, Collector<UserEvent> out) {
         long watermark = ctx.timerService().currentWatermark();
+        watermarkLag.observe(watermark);
         int closed = spec.closedWindows(event.eventTime, watermark);
         if (closed == 0) {
             out.collect(event);
