@@ -29,7 +29,12 @@ final class CountingRecordSerializationSchema<T> implements KafkaRecordSerializa
     public void open(
             SerializationSchema.InitializationContext context, KafkaSinkContext sinkContext)
             throws Exception {
-        recordsOut = SuiteMetrics.of(context.getMetricGroup()).recordsOut(output);
+        // The exactly-once writer opens its schema twice (its own constructor and its parent's);
+        // a second registration of the same name would leave the reporter with the first
+        // counter and this one counting unseen.
+        if (recordsOut == null) {
+            recordsOut = SuiteMetrics.of(context.getMetricGroup()).recordsOut(output);
+        }
         schema.open(context, sinkContext);
     }
 
