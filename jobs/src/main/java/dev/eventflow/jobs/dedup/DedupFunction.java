@@ -76,6 +76,7 @@ public final class DedupFunction extends KeyedProcessFunction<String, UserEvent,
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<UserEvent> out) {
+        watermarkLag.observe(ctx.timerService().currentWatermark());
         forgetAt.clear();
     }
 

@@ -129,6 +129,7 @@ public final class RunningCountFunction
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<ActivityUpdate> out)
             throws Exception {
+        watermarkLag.observe(ctx.timerService().currentWatermark());
         UserActivity a = activity.value();
         if (a == null || a.timerAt != timestamp) {
             return; // the TTL removed the state first; nothing left to expire

@@ -39,7 +39,6 @@ public final class LateEventRouter extends KeyedProcessFunction<String, UserEven
     private transient Counter lateEvents;
     private transient Counter partiallyLateEvents;
     private transient Counter droppedWindowAssignments;
-    private transient SuiteMetrics.WatermarkLag watermarkLag;
 
     public LateEventRouter(WindowSpec spec) {
         this.spec = spec;
@@ -51,13 +50,11 @@ public final class LateEventRouter extends KeyedProcessFunction<String, UserEven
         lateEvents = metrics.lateEvents();
         partiallyLateEvents = metrics.partiallyLateEvents();
         droppedWindowAssignments = metrics.droppedWindowAssignments();
-        watermarkLag = metrics.watermarkLag();
     }
 
     @Override
     public void processElement(UserEvent event, Context ctx, Collector<UserEvent> out) {
         long watermark = ctx.timerService().currentWatermark();
-        watermarkLag.observe(watermark);
         int closed = spec.closedWindows(event.eventTime, watermark);
         if (closed == 0) {
             out.collect(event);
