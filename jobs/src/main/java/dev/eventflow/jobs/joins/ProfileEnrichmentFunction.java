@@ -55,7 +55,7 @@ public final class ProfileEnrichmentFunction
         if (update.isDelete()) {
             profile.clear();
         } else {
-            profile.update(update.profile);
+            profile.update(update.profile());
         }
     }
 }

@@ -6,7 +6,7 @@ import dev.eventflow.common.flink.OperatorId;
  * Names and uids of every operator of {@code window-aggregation}. Uids are part of the savepoint
  * contract: never change one of a deployed job (see the upgrade runbook in docs/operations.md).
  */
-public enum Operators implements OperatorId {
+public enum Operators implements OperatorId.Declared {
     SOURCE("kafka source: user events", "window-aggregation.source"),
     ROUTE_DEAD_LETTERS("route malformed records to the DLQ", "window-aggregation.dead-letters"),
     ROUTE_LATE_EVENTS("route late events", "window-aggregation.late-router"),
@@ -15,21 +15,7 @@ public enum Operators implements OperatorId {
     SINK_LATE("kafka sink: late events", "window-aggregation.sink.late"),
     SINK_DEAD_LETTERS("kafka sink: dead letters", "window-aggregation.sink.dlq");
 
-    private final String operatorName;
-    private final String uid;
-
     Operators(String operatorName, String uid) {
-        this.operatorName = operatorName;
-        this.uid = uid;
-    }
-
-    @Override
-    public String operatorName() {
-        return operatorName;
-    }
-
-    @Override
-    public String uid() {
-        return uid;
+        OperatorId.declare(this, operatorName, uid);
     }
 }
