@@ -1,6 +1,7 @@
 package dev.eventflow.jobs.runningcounts;
 
 import dev.eventflow.common.event.UserEvent;
+import dev.eventflow.common.metrics.SuiteMetrics;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -81,7 +82,12 @@ public final class RunningCountFunction
     private transient ValueState<UserActivity> activity;
     private transient ListState<PendingEvent> buffer; // event-time mode
     private transient ValueState<Long> timerAt; // event-time mode
+
+    /** Users whose state timed out and was cleared (a tombstone was written). */
+    public static final String EXPIRED_USERS = "eventflow_expired_users_total";
+
     private transient Counter expiredUsers;
+    private transient SuiteMetrics.WatermarkLag watermarkLag;
 
     /**
      * @param timeout the timeout for {@code PROCESSING_TIME} and {@code EVENT_TIME}; ignored for
@@ -121,12 +127,15 @@ public final class RunningCountFunction
                     getRuntimeContext()
                             .getState(new ValueStateDescriptor<>(TIMER_STATE, Types.LONG));
         }
-        expiredUsers = getRuntimeContext().getMetricGroup().counter("expiredUsers");
+        SuiteMetrics metrics = SuiteMetrics.of(getRuntimeContext());
+        expiredUsers = metrics.counter(EXPIRED_USERS);
+        watermarkLag = metrics.watermarkLag();
     }
 
     @Override
     public void processElement(UserEvent event, Context ctx, Collector<ActivityUpdate> out)
             throws Exception {
+        watermarkLag.observe(ctx.timerService().currentWatermark());
         if (mode == TimeoutMode.EVENT_TIME) {
             // Applied when the watermark passes it (onTimer), in event-time order.
             buffer.add(new PendingEvent(event.eventTime, event.sessionId));
@@ -164,6 +173,7 @@ public final class RunningCountFunction
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<ActivityUpdate> out)
             throws Exception {
+        watermarkLag.observe(ctx.timerService().currentWatermark());
         if (mode == TimeoutMode.EVENT_TIME) {
             onEventTimeTimer(ctx, out);
             return;
