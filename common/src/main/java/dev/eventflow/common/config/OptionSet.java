@@ -82,6 +82,8 @@ public final class OptionSet {
             if (name.startsWith(KAFKA_PREFIX) && name.length() > KAFKA_PREFIX.length()) {
                 String value = inlineValue != null ? inlineValue : valueAfter(args, i, name);
                 if (inlineValue == null) i++;
+                KafkaClientProperties.refuseGuarded(
+                        "--" + name, name.substring(KAFKA_PREFIX.length()));
                 kafka.put(name.substring(KAFKA_PREFIX.length()), value);
                 continue;
             }
@@ -179,7 +181,12 @@ public final class OptionSet {
                 .append(
                         "any Kafka client property, passed to every source, sink and admin client\n")
                 .append(" ".repeat(44))
-                .append("(security.protocol, sasl.jaas.config, ssl.*, fetch/batch tuning, ...)\n");
+                .append("(security.protocol, sasl.jaas.config, ssl.*, fetch/batch tuning, ...);\n")
+                .append(" ".repeat(44))
+                .append("isolation.level, enable.idempotence, acks, transaction.timeout.ms,\n")
+                .append(" ".repeat(44))
+                .append(
+                        "transactional.id, bootstrap.servers, group.id are refused: use the options\n");
         return sb.toString();
     }
 }
