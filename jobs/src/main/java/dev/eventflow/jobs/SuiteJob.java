@@ -3,6 +3,7 @@ package dev.eventflow.jobs;
 import dev.eventflow.common.config.Option;
 import dev.eventflow.common.config.OptionSet;
 import dev.eventflow.common.config.ParsedOptions;
+import dev.eventflow.common.config.Secrets;
 import dev.eventflow.common.flink.JobEnvironment;
 import dev.eventflow.common.kafka.KafkaPreflight;
 import java.util.ArrayList;
@@ -152,6 +153,11 @@ public abstract class SuiteJob {
         AfterRun afterRun = prepareRun(env, options);
         String runName = runName(options);
         System.out.println(runName + ": " + banner(options));
+        if (!options.kafkaProperties().isEmpty()) {
+            // Secret values (JAAS config, passwords, keys) are shown as [hidden].
+            System.out.println(
+                    "kafka client properties: " + Secrets.masked(options.kafkaProperties()));
+        }
         if (JobEnvironment.isStandalone()) {
             System.out.println(
                     "local Flink web UI: http://localhost:"
