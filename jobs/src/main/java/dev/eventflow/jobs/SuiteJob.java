@@ -78,6 +78,7 @@ public abstract class SuiteJob {
      */
     public final void validate(ParsedOptions options) {
         validateJobOptions(options);
+        JobEnvironment.validate(options);
         KafkaPreflight.validateTransactionTimeoutAgainstCheckpoints(options);
     }
 

@@ -155,4 +155,24 @@ class LauncherTest {
             }
         }
     }
+
+    @Test
+    void restartBackoffsAreCheckedAgainstEachOther() throws Exception {
+        assertThat(
+                        launch(
+                                "dedup",
+                                "--bootstrap-servers",
+                                "b:1",
+                                "--restart-backoff",
+                                "5s",
+                                "--restart-max-backoff",
+                                "1s"))
+                .isEqualTo(2);
+        assertThat(stderr())
+                .contains("--restart-max-backoff 1s must not be shorter than --restart-backoff 5s");
+        err.reset();
+        assertThat(launch("dedup", "--bootstrap-servers", "b:1", "--restart-max-attempts", "0"))
+                .isEqualTo(2);
+        assertThat(stderr()).contains("--restart-max-attempts must be >= 1");
+    }
 }
