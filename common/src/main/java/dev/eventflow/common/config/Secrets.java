@@ -1,45 +1,37 @@
 package dev.eventflow.common.config;
 
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Decides, by key, which configuration values are secret, and masks them wherever configuration is
- * shown (start-up banner, logs, error messages). A key is secret when it names a password, a
- * secret, a JAAS configuration (which embeds credentials), a token, credentials, or private key
- * material ({@code ssl.keystore.key}, {@code ssl.key.password}, ...). A value that only refers to
- * an environment variable ({@code ${env:NAME}}) is not itself secret, but is masked all the same.
+ * shown (the effective-configuration log line, error messages): the one rule, used by {@link
+ * EffectiveConfig}. A value that only refers to an environment variable ({@code ${env:NAME}}) is
+ * not itself secret, but is masked all the same.
  */
 public final class Secrets {
 
     /** What a secret value is replaced with. */
-    public static final String MASK = "[hidden]";
+    public static final String MASK = "******";
 
-    private static final List<String> SECRET_KEY_PARTS =
-            List.of(
-                    "password",
-                    "passwd",
-                    "secret",
-                    "jaas",
-                    "token",
-                    "credential",
-                    "keystore.key",
-                    "private.key",
-                    "private-key",
-                    "api.key",
-                    "apikey");
+    /**
+     * Parts of keys whose values are secrets or key material: passwords, secrets, tokens,
+     * credentials, JAAS configs (which embed passwords), and the SSL key/keystore/truststore
+     * settings Kafka accepts inline ({@code ssl.key.password}, {@code ssl.keystore.key}, {@code
+     * ssl.truststore.certificates}, ...; their locations are masked too, erring on the safe side).
+     */
+    private static final Pattern SECRET =
+            Pattern.compile(
+                    "password|passwd|secret|token|credential|jaas|keystore|truststore"
+                            + "|ssl\\.key|private[.\\-_]?key|api[.\\-_]?key");
 
     private Secrets() {}
 
     /** Whether values of {@code key} are secret (case-insensitive, by the parts listed above). */
     public static boolean isSecret(String key) {
-        String k = key.toLowerCase(Locale.ROOT);
-        for (String part : SECRET_KEY_PARTS) {
-            if (k.contains(part)) return true;
-        }
-        return false;
+        return SECRET.matcher(key.toLowerCase(Locale.ROOT)).find();
     }
 
     /** {@code value}, or {@link #MASK} when {@code key} is secret (null stays null). */

@@ -35,11 +35,10 @@ class SecretsTest {
             strings = {
                 "security.protocol",
                 "sasl.mechanism",
-                "ssl.keystore.location",
-                "ssl.truststore.type",
+                "ssl.endpoint.identification.algorithm",
                 "linger.ms",
                 "bootstrap.servers",
-                "ssl.keystore.certificate.chain"
+                "client.id"
             })
     void otherKeysAreShown(String key) {
         assertThat(Secrets.isSecret(key)).isFalse();

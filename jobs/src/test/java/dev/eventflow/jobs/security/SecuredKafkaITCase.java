@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.eventflow.common.config.Secrets;
 import dev.eventflow.common.event.Json;
 import dev.eventflow.common.event.UserEvent;
 import dev.eventflow.common.testing.FlinkTestCluster;
@@ -203,10 +204,10 @@ class SecuredKafkaITCase {
         assertThat(rest.get(0)).as("the job's REST config").contains("execution-config");
         for (String response : rest) assertThat(response).doesNotContain(PASSWORD);
         assertThat(console)
-                .as("the banner shows the client settings, masked")
-                .contains("kafka client properties: ")
-                .contains("sasl.jaas.config=[hidden]")
-                .contains("security.protocol=SASL_PLAINTEXT")
+                .as("the effective configuration is logged, the secret masked")
+                .contains("effective configuration: ")
+                .contains("--kafka.sasl.jaas.config " + Secrets.MASK)
+                .contains("--kafka.security.protocol SASL_PLAINTEXT")
                 .doesNotContain(PASSWORD);
         assertThat(console).as("log lines were captured").contains(" INFO ");
         ByteArrayOutputStream help = new ByteArrayOutputStream();
