@@ -1,7 +1,6 @@
 package dev.eventflow.jobs.diagnose;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.eventflow.jobs.diagnose.Snapshot.CheckpointSize;
 import dev.eventflow.jobs.diagnose.Snapshot.Checkpoints;
 import dev.eventflow.jobs.diagnose.Snapshot.Flink;
@@ -11,10 +10,6 @@ import dev.eventflow.jobs.diagnose.Snapshot.OperatorState;
 import dev.eventflow.jobs.diagnose.Snapshot.StateFacts;
 import dev.eventflow.jobs.diagnose.Snapshot.Vertex;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -33,16 +28,10 @@ import java.util.Set;
  */
 final class FlinkRestProbe {
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
-
-    private final String baseUrl;
-    private final Duration timeout;
-    private final HttpClient http;
+    private final JsonHttpClient api;
 
     FlinkRestProbe(String restUrl, Duration timeout) {
-        this.baseUrl = restUrl.endsWith("/") ? restUrl.substring(0, restUrl.length() - 1) : restUrl;
-        this.timeout = timeout;
-        this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
+        this.api = new JsonHttpClient("Flink REST", restUrl, timeout);
     }
 
     /**
@@ -61,24 +50,36 @@ final class FlinkRestProbe {
             }
         } catch (IOException e) {
             return new Flink(
-                    baseUrl, false, e.getMessage(), List.of(), requestedJob, Optional.empty());
+                    api.baseUrl(),
+                    false,
+                    e.getMessage(),
+                    List.of(),
+                    requestedJob,
+                    Optional.empty());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new Flink(
-                    baseUrl, false, "interrupted", List.of(), requestedJob, Optional.empty());
+                    api.baseUrl(), false, "interrupted", List.of(), requestedJob, Optional.empty());
         }
         Optional<JobSummary> chosen = choose(jobs, requestedJob);
         if (chosen.isEmpty()) {
-            return new Flink(baseUrl, true, null, jobs, requestedJob, Optional.empty());
+            return new Flink(api.baseUrl(), true, null, jobs, requestedJob, Optional.empty());
         }
         try {
             return new Flink(
-                    baseUrl, true, null, jobs, requestedJob, Optional.of(detail(chosen.get())));
+                    api.baseUrl(),
+                    true,
+                    null,
+                    jobs,
+                    requestedJob,
+                    Optional.of(detail(chosen.get())));
         } catch (IOException e) {
-            return new Flink(baseUrl, false, e.getMessage(), jobs, requestedJob, Optional.empty());
+            return new Flink(
+                    api.baseUrl(), false, e.getMessage(), jobs, requestedJob, Optional.empty());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return new Flink(baseUrl, false, "interrupted", jobs, requestedJob, Optional.empty());
+            return new Flink(
+                    api.baseUrl(), false, "interrupted", jobs, requestedJob, Optional.empty());
         }
     }
 
@@ -123,7 +124,7 @@ final class FlinkRestProbe {
                                                             .path("checkpointed_size")
                                                             .asLong(-1))));
             operators.sort(Comparator.comparingLong(OperatorState::stateSize).reversed());
-            return Optional.of(new StateFacts("REST " + baseUrl, history, operators));
+            return Optional.of(new StateFacts("REST " + api.baseUrl(), history, operators));
         } catch (IOException e) {
             return Optional.empty();
         } catch (InterruptedException e) {
@@ -234,29 +235,7 @@ final class FlinkRestProbe {
                         failed.isObject() ? failed.path("failure_message").asText(null) : null));
     }
 
-    private JsonNode get(String path) throws IOException, InterruptedException {
-        HttpRequest request =
-                HttpRequest.newBuilder(URI.create(baseUrl + path))
-                        .timeout(timeout)
-                        .header("Accept", "application/json")
-                        .GET()
-                        .build();
-        HttpResponse<String> response;
-        try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new IOException(
-                    "GET "
-                            + baseUrl
-                            + path
-                            + ": "
-                            + e.getClass().getSimpleName()
-                            + (e.getMessage() == null ? "" : " " + e.getMessage()),
-                    e);
-        }
-        if (response.statusCode() != 200) {
-            throw new IOException("GET " + path + " answered HTTP " + response.statusCode());
-        }
-        return MAPPER.readTree(response.body());
+    private JsonNode get(String pathAndQuery) throws IOException, InterruptedException {
+        return api.get(pathAndQuery);
     }
 }

@@ -1,16 +1,11 @@
 package dev.eventflow.jobs.diagnose;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.eventflow.jobs.diagnose.Snapshot.CheckpointSize;
 import dev.eventflow.jobs.diagnose.Snapshot.OperatorState;
 import dev.eventflow.jobs.diagnose.Snapshot.StateFacts;
 import java.io.IOException;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,17 +28,12 @@ final class PrometheusProbe {
             "flink_taskmanager_job_task_operator_column_family_rocksdb_estimate_live_data_size";
     static final String UPTIME = "flink_jobmanager_job_uptime";
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final int POINTS = 60;
 
-    private final String baseUrl;
-    private final Duration timeout;
-    private final HttpClient http;
+    private final JsonHttpClient api;
 
     PrometheusProbe(String url, Duration timeout) {
-        this.baseUrl = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
-        this.timeout = timeout;
-        this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
+        this.api = new JsonHttpClient("Prometheus", url, timeout);
     }
 
     /** Flink's reporter writes label values with every character outside [a-zA-Z0-9:_] as _. */
@@ -102,13 +92,14 @@ final class PrometheusProbe {
                 return new Result(
                         Optional.empty(),
                         "Prometheus at "
-                                + baseUrl
+                                + api.baseUrl()
                                 + " has no state metrics for job_name=\""
                                 + label
                                 + "\" (is Flink's Prometheus reporter scraped?)");
             }
             return new Result(
-                    Optional.of(new StateFacts("Prometheus " + baseUrl, history, operators)), null);
+                    Optional.of(new StateFacts("Prometheus " + api.baseUrl(), history, operators)),
+                    null);
         } catch (IOException e) {
             return new Result(Optional.empty(), e.getMessage());
         } catch (InterruptedException e) {
@@ -131,7 +122,7 @@ final class PrometheusProbe {
         if (jobs.size() != 1) {
             throw new IOException(
                     "Prometheus at "
-                            + baseUrl
+                            + api.baseUrl()
                             + " sees "
                             + (jobs.isEmpty() ? "no Flink job" : "jobs " + jobs)
                             + ": choose one with --job");
@@ -144,28 +135,6 @@ final class PrometheusProbe {
     }
 
     private JsonNode get(String pathAndQuery) throws IOException, InterruptedException {
-        HttpRequest request =
-                HttpRequest.newBuilder(URI.create(baseUrl + pathAndQuery))
-                        .timeout(timeout)
-                        .GET()
-                        .build();
-        HttpResponse<String> response;
-        try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new IOException(
-                    "GET "
-                            + baseUrl
-                            + pathAndQuery
-                            + ": "
-                            + e.getClass().getSimpleName()
-                            + (e.getMessage() == null ? "" : " " + e.getMessage()),
-                    e);
-        }
-        if (response.statusCode() != 200) {
-            throw new IOException(
-                    "Prometheus answered HTTP " + response.statusCode() + ": " + response.body());
-        }
-        return MAPPER.readTree(response.body());
+        return api.get(pathAndQuery);
     }
 }
