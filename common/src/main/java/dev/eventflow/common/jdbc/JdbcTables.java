@@ -52,7 +52,7 @@ public final class JdbcTables {
         } catch (SQLException e) {
             throw new StartupCheckException(
                     "PostgreSQL at "
-                            + target.url()
+                            + target.safeUrl()
                             + " is not usable for --jdbc-table "
                             + target.table()
                             + ": "

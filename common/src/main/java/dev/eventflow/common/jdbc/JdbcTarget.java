@@ -32,6 +32,11 @@ public final class JdbcTarget implements Serializable {
         return url;
     }
 
+    /** The URL with any {@code password=} parameter masked, for messages. */
+    public String safeUrl() {
+        return url.replaceAll("(?i)(password=)[^&]*", "$1***");
+    }
+
     public String table() {
         return table;
     }
@@ -53,6 +58,6 @@ public final class JdbcTarget implements Serializable {
     /** The URL, table and user; never the password. */
     @Override
     public String toString() {
-        return table + " at " + url + (user == null ? "" : " as " + user);
+        return table + " at " + safeUrl() + (user == null ? "" : " as " + user);
     }
 }

@@ -2,8 +2,11 @@ package dev.eventflow.jobs.windowagg;
 
 import dev.eventflow.common.config.CommonOptions;
 import dev.eventflow.common.config.ParsedOptions;
+import dev.eventflow.common.event.DeadLetterSerializationSchema;
 import dev.eventflow.common.event.UserEvent;
 import dev.eventflow.common.flink.UserEventInput;
+import dev.eventflow.common.jdbc.JdbcOptions;
+import dev.eventflow.common.jdbc.JdbcUpserts;
 import dev.eventflow.common.kafka.KafkaSinks;
 import dev.eventflow.jobs.SuiteJob;
 import dev.eventflow.jobs.windowstats.UserIdKey;
@@ -34,7 +37,9 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  *
  * <p>Input: JSON user events on {@code --input-topic}. Outputs: window rows on {@code
  * --output-topic} (key user_id, each window once, when the watermark passes its end: Spark's append
- * mode), late events on {@code --late-topic}, malformed records on {@code --dlq-topic}.
+ * mode), late events on {@code --late-topic}, malformed records on {@code --dlq-topic}. With {@code
+ * --jdbc-url} the same rows are also upserted into PostgreSQL ({@link #upsertIntoPostgres}), the
+ * fan-out Spark does with {@code foreachBatch}.
  *
  * <p>Topology: Kafka source with per-partition bounded-out-of-orderness watermarks and idleness ->
  * dead-letter split -> keyBy(user_id) -> late-event routing -> sliding (or tumbling) event-time
@@ -153,6 +158,30 @@ public final class WindowAggregationJob extends SuiteJob {
                 "late",
                 new LateEventSerializationSchema(o.get(CommonOptions.LATE_TOPIC)),
                 Operators.SINK_LATE);
+        if (JdbcOptions.enabled(o)) upsertIntoPostgres(out.results, o);
+    }
+
+    /**
+     * The fan-out's second output ({@code --jdbc-url}): the same rows upserted into PostgreSQL,
+     * batched and flushed before every checkpoint barrier; rows the database rejects go to {@code
+     * --dlq-topic} (exactly once, with its reason) and the job goes on.
+     */
+    static void upsertIntoPostgres(DataStream<WindowResult> results, ParsedOptions o) {
+        KafkaSinks.write(
+                JdbcUpserts.write(results, o, new WindowResultRows(), Operators.UPSERT_RESULTS),
+                o,
+                NAME,
+                "dlq-jdbc",
+                new DeadLetterSerializationSchema(o.get(CommonOptions.DLQ_TOPIC)),
+                Operators.SINK_REJECTED_ROWS);
+    }
+
+    /** With {@code --jdbc-url}: the table is checked (or created) before the job starts. */
+    @Override
+    protected AfterRun prepareRun(StreamExecutionEnvironment env, ParsedOptions o)
+            throws Exception {
+        if (JdbcOptions.enabled(o)) JdbcUpserts.prepareTable(o, new WindowResultRows());
+        return super.prepareRun(env, o);
     }
 
     /** The RocksDB setting that keeps this job's event-time timers on the heap. */
@@ -179,9 +208,10 @@ public final class WindowAggregationJob extends SuiteJob {
     @Override
     protected String banner(ParsedOptions o) {
         return String.format(
-                "%s -> %s (late: %s, dead letters: %s) on %s",
+                "%s -> %s%s (late: %s, dead letters: %s) on %s",
                 o.get(CommonOptions.INPUT_TOPIC),
                 o.get(CommonOptions.OUTPUT_TOPIC),
+                JdbcOptions.enabled(o) ? " + postgresql " + JdbcOptions.target(o) : "",
                 o.get(CommonOptions.LATE_TOPIC),
                 o.get(CommonOptions.DLQ_TOPIC),
                 o.get(CommonOptions.BOOTSTRAP_SERVERS));
