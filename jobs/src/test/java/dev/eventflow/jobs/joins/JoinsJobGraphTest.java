@@ -59,8 +59,7 @@ class JoinsJobGraphTest {
             assertThat(uids).contains(Operators.ENRICH.uid(), Operators.SOURCE_PROFILES.uid());
         } else if (mode == JoinMode.ENRICH_ASYNC) {
             assertThat(uids)
-                    .contains(
-                            Operators.ENRICH_ASYNC.uid(), Operators.SINK_ENRICHED_ASYNC.uid())
+                    .contains(Operators.ENRICH_ASYNC.uid(), Operators.SINK_ENRICHED_ASYNC.uid())
                     .doesNotContain(Operators.SOURCE_PROFILES.uid());
         } else {
             assertThat(uids)
