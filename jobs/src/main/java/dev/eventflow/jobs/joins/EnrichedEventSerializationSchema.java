@@ -15,18 +15,18 @@ public final class EnrichedEventSerializationSchema
     private static final long serialVersionUID = 1L;
 
     public EnrichedEventSerializationSchema(String topic) {
-        super(topic, e -> e.event.userId, EnrichedEventSerializationSchema::toJson);
+        super(topic, e -> e.event().userId, EnrichedEventSerializationSchema::toJson);
     }
 
     public static byte[] toJson(EnrichedEvent e) {
         return Json.write(
                 g -> {
                     g.writeStartObject();
-                    Json.eventFields(g, e.event);
-                    g.writeBooleanField("profile_found", e.profile != null);
-                    g.writeStringField("country", e.profile == null ? null : e.profile.country);
-                    g.writeStringField("segment", e.profile == null ? null : e.profile.segment);
-                    if (e.lookup != null) g.writeStringField("lookup", e.lookup);
+                    Json.eventFields(g, e.event());
+                    g.writeBooleanField("profile_found", e.profile() != null);
+                    g.writeStringField("country", e.profile() == null ? null : e.profile().country);
+                    g.writeStringField("segment", e.profile() == null ? null : e.profile().segment);
+                    if (e.lookup() != null) g.writeStringField("lookup", e.lookup());
                     g.writeEndObject();
                 });
     }

@@ -40,7 +40,7 @@ public final class JoinKeys {
 
         @Override
         public String getKey(ProfileUpdate p) {
-            return p.userId;
+            return p.userId();
         }
     }
 }

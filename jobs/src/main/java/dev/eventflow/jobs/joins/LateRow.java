@@ -2,32 +2,17 @@ package dev.eventflow.jobs.joins;
 
 /**
  * An impression or click that arrived after its stream's watermark had passed its event time:
- * exactly one of {@link #impression} and {@link #click} is set, with the watermark it met and by
- * how much it missed ({@code watermark - event_time}). A Flink POJO.
+ * exactly one of {@code impression} and {@code click} is set, with the watermark it met and by how
+ * much it missed ({@code watermark - event_time}).
  */
-public class LateRow {
-
-    public AdImpression impression;
-    public AdClick click;
-    public long watermark;
-    public long latenessMs;
-
-    public LateRow() {}
+public record LateRow(AdImpression impression, AdClick click, long watermark, long latenessMs) {
 
     public static LateRow of(AdImpression impression, long watermark) {
-        LateRow r = new LateRow();
-        r.impression = impression;
-        r.watermark = watermark;
-        r.latenessMs = watermark - impression.eventTime;
-        return r;
+        return new LateRow(impression, null, watermark, watermark - impression.eventTime);
     }
 
     public static LateRow of(AdClick click, long watermark) {
-        LateRow r = new LateRow();
-        r.click = click;
-        r.watermark = watermark;
-        r.latenessMs = watermark - click.eventTime;
-        return r;
+        return new LateRow(null, click, watermark, watermark - click.eventTime);
     }
 
     /** The join key of the row, whichever side it is. */

@@ -19,23 +19,23 @@ public final class LateRowSerializationSchema extends KeyedRecordSerializationSc
         return Json.write(
                 g -> {
                     g.writeStartObject();
-                    if (late.impression != null) {
-                        AdImpression i = late.impression;
+                    if (late.impression() != null) {
+                        AdImpression i = late.impression();
                         g.writeStringField("side", "impression");
                         g.writeStringField("impression_id", i.impressionId);
                         g.writeStringField("user_id", i.userId);
                         g.writeStringField("ad_id", i.adId);
                         g.writeStringField("event_time", Json.isoTime(i.eventTime));
                     } else {
-                        AdClick c = late.click;
+                        AdClick c = late.click();
                         g.writeStringField("side", "click");
                         g.writeStringField("click_id", c.clickId);
                         g.writeStringField("impression_id", c.impressionId);
                         g.writeStringField("user_id", c.userId);
                         g.writeStringField("event_time", Json.isoTime(c.eventTime));
                     }
-                    g.writeStringField("watermark", Json.isoTime(late.watermark));
-                    g.writeNumberField("lateness_ms", late.latenessMs);
+                    g.writeStringField("watermark", Json.isoTime(late.watermark()));
+                    g.writeNumberField("lateness_ms", late.latenessMs());
                     g.writeEndObject();
                 });
     }

@@ -7,7 +7,7 @@ import dev.eventflow.common.flink.OperatorId;
  * change one of a deployed job. The join operators of different modes have different uids on
  * purpose: a savepoint of one mode must not be restored into another.
  */
-public enum Operators implements OperatorId {
+public enum Operators implements OperatorId.Declared {
     SOURCE_IMPRESSIONS("kafka source: ad impressions", "joins.source.impressions"),
     SOURCE_CLICKS("kafka source: ad clicks", "joins.source.clicks"),
     SOURCE_EVENTS("kafka source: user events", "joins.source.events"),
@@ -29,21 +29,7 @@ public enum Operators implements OperatorId {
     SINK_LATE("kafka sink: late rows", "joins.sink.late"),
     SINK_DEAD_LETTERS("kafka sink: dead letters", "joins.sink.dlq");
 
-    private final String operatorName;
-    private final String uid;
-
     Operators(String operatorName, String uid) {
-        this.operatorName = operatorName;
-        this.uid = uid;
-    }
-
-    @Override
-    public String operatorName() {
-        return operatorName;
-    }
-
-    @Override
-    public String uid() {
-        return uid;
+        OperatorId.declare(this, operatorName, uid);
     }
 }

@@ -50,7 +50,7 @@ public final class ProfileEnrichmentFunction
         if (update.isDelete()) {
             profile.clear();
         } else {
-            profile.update(update.profile);
+            profile.update(update.profile());
         }
     }
 }

@@ -2,28 +2,18 @@ package dev.eventflow.jobs.joins;
 
 /**
  * One record of the compacted profiles topic: a new version of a user's profile, or (a Kafka
- * tombstone: key set, value null) its deletion, with {@link #profile} null. A Flink POJO.
+ * tombstone: key set, value null) its deletion.
+ *
+ * @param profile the new profile; null for a tombstone (the profile is deleted)
  */
-public class ProfileUpdate {
-
-    public String userId;
-
-    /** The new profile; null for a tombstone (the profile is deleted). */
-    public UserProfile profile;
-
-    public ProfileUpdate() {}
+public record ProfileUpdate(String userId, UserProfile profile) {
 
     public static ProfileUpdate upsert(UserProfile profile) {
-        ProfileUpdate u = new ProfileUpdate();
-        u.userId = profile.userId;
-        u.profile = profile;
-        return u;
+        return new ProfileUpdate(profile.userId, profile);
     }
 
     public static ProfileUpdate delete(String userId) {
-        ProfileUpdate u = new ProfileUpdate();
-        u.userId = userId;
-        return u;
+        return new ProfileUpdate(userId, null);
     }
 
     public boolean isDelete() {

@@ -60,7 +60,7 @@ public final class RedisProfileLookup extends RichAsyncFunction<UserEvent, Enric
         @Override
         public boolean test(Collection<EnrichedEvent> results) {
             return results != null
-                    && results.stream().anyMatch(e -> EnrichedEvent.UNAVAILABLE.equals(e.lookup));
+                    && results.stream().anyMatch(e -> EnrichedEvent.UNAVAILABLE.equals(e.lookup()));
         }
     }
 

@@ -33,7 +33,7 @@ public final class AuditAccumulator {
     }
 
     void add(AuditEntry e) {
-        switch (e.tier) {
+        switch (e.tier()) {
             case ON_TIME:
                 onTime++;
                 return;
@@ -43,9 +43,9 @@ public final class AuditAccumulator {
             default:
                 lost++;
         }
-        lateness.update(e.latenessMs);
-        if (e.latenessMs > maxLatenessMs) maxLatenessMs = e.latenessMs;
-        users.update(e.userId);
+        lateness.update(e.latenessMs());
+        if (e.latenessMs() > maxLatenessMs) maxLatenessMs = e.latenessMs();
+        users.update(e.userId());
     }
 
     AuditRow toRow(long windowStart, long windowEnd) {

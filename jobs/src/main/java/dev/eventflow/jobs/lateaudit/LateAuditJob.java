@@ -158,7 +158,7 @@ public final class LateAuditJob extends SuiteJob {
 
         @Override
         public Long getKey(AuditEntry entry) {
-            return entry.windowStart;
+            return entry.windowStart();
         }
     }
 }

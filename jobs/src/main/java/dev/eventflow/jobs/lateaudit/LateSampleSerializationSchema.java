@@ -13,17 +13,17 @@ public final class LateSampleSerializationSchema
     private static final long serialVersionUID = 1L;
 
     public LateSampleSerializationSchema(String topic) {
-        super(topic, s -> s.event.userId, LateSampleSerializationSchema::toJson);
+        super(topic, s -> s.event().userId, LateSampleSerializationSchema::toJson);
     }
 
     public static byte[] toJson(LateSample s) {
         return Json.write(
                 g -> {
                     g.writeStartObject();
-                    Json.eventFields(g, s.event);
-                    g.writeStringField("tier", s.tier.label());
-                    g.writeStringField("watermark", Json.isoTime(s.watermark));
-                    g.writeNumberField("lateness_ms", s.latenessMs);
+                    Json.eventFields(g, s.event());
+                    g.writeStringField("tier", s.tier().label());
+                    g.writeStringField("watermark", Json.isoTime(s.watermark()));
+                    g.writeNumberField("lateness_ms", s.latenessMs());
                     g.writeEndObject();
                 });
     }

@@ -6,7 +6,7 @@ import dev.eventflow.common.flink.OperatorId;
  * Names and uids of every operator of {@code late-audit}. Uids are part of the savepoint contract:
  * never change one of a deployed job.
  */
-public enum Operators implements OperatorId {
+public enum Operators implements OperatorId.Declared {
     SOURCE("kafka source: user events (audit-tier watermarks)", "late-audit.source"),
     ROUTE_DEAD_LETTERS("route malformed records to the DLQ", "late-audit.dead-letters"),
     CLASSIFY("classify on-time / late / lost", "late-audit.classify"),
@@ -15,21 +15,7 @@ public enum Operators implements OperatorId {
     SINK_SAMPLES("kafka sink: late samples", "late-audit.sink.samples"),
     SINK_DEAD_LETTERS("kafka sink: dead letters", "late-audit.sink.dlq");
 
-    private final String operatorName;
-    private final String uid;
-
     Operators(String operatorName, String uid) {
-        this.operatorName = operatorName;
-        this.uid = uid;
-    }
-
-    @Override
-    public String operatorName() {
-        return operatorName;
-    }
-
-    @Override
-    public String uid() {
-        return uid;
+        OperatorId.declare(this, operatorName, uid);
     }
 }

@@ -3,7 +3,7 @@ package dev.eventflow.jobs.reconcile;
 import dev.eventflow.common.flink.OperatorId;
 
 /** Names and uids of every operator of {@code reconcile}. */
-public enum Operators implements OperatorId {
+public enum Operators implements OperatorId.Declared {
     SOURCE("kafka source: user events (bounded range)", "reconcile.source"),
     ROUTE_DEAD_LETTERS("route malformed records to the DLQ", "reconcile.dead-letters"),
     WINDOW("exact window aggregate (count, exact + HLL sessions, amounts)", "reconcile.window"),
@@ -20,21 +20,7 @@ public enum Operators implements OperatorId {
     SINK_WINDOWS("kafka sink: window rows", "reconcile.sink.windows"),
     SINK_DEAD_LETTERS("kafka sink: dead letters", "reconcile.sink.dlq");
 
-    private final String operatorName;
-    private final String uid;
-
     Operators(String operatorName, String uid) {
-        this.operatorName = operatorName;
-        this.uid = uid;
-    }
-
-    @Override
-    public String operatorName() {
-        return operatorName;
-    }
-
-    @Override
-    public String uid() {
-        return uid;
+        OperatorId.declare(this, operatorName, uid);
     }
 }

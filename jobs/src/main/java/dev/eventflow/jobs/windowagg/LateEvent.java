@@ -4,20 +4,12 @@ import dev.eventflow.common.event.UserEvent;
 
 /**
  * An event that arrived after the watermark had closed every window it belongs to: the event, the
- * watermark it met, and by how much it missed ({@code watermark - event_time}). A Flink POJO.
+ * watermark it met, and by how much it missed ({@code watermark - event_time}).
  */
-public class LateEvent {
-
-    public UserEvent event;
-    public long watermark;
-    public long latenessMs;
-
-    public LateEvent() {}
+public record LateEvent(UserEvent event, long watermark, long latenessMs) {
 
     public LateEvent(UserEvent event, long watermark) {
-        this.event = event;
-        this.watermark = watermark;
-        this.latenessMs = watermark - event.eventTime;
+        this(event, watermark, watermark - event.eventTime);
     }
 
     @Override

@@ -11,16 +11,16 @@ public final class LateEventSerializationSchema extends KeyedRecordSerialization
     private static final long serialVersionUID = 1L;
 
     public LateEventSerializationSchema(String topic) {
-        super(topic, late -> late.event.userId, LateEventSerializationSchema::toJson);
+        super(topic, late -> late.event().userId, LateEventSerializationSchema::toJson);
     }
 
     public static byte[] toJson(LateEvent late) {
         return Json.write(
                 g -> {
                     g.writeStartObject();
-                    Json.eventFields(g, late.event);
-                    g.writeStringField("watermark", Json.isoTime(late.watermark));
-                    g.writeNumberField("lateness_ms", late.latenessMs);
+                    Json.eventFields(g, late.event());
+                    g.writeStringField("watermark", Json.isoTime(late.watermark()));
+                    g.writeNumberField("lateness_ms", late.latenessMs());
                     g.writeEndObject();
                 });
     }

@@ -6,7 +6,7 @@ import dev.eventflow.common.flink.OperatorId;
  * Names and uids of every operator of {@code window-aggregation}. Uids are part of the savepoint
  * contract: never change one of a deployed job (see the upgrade runbook in docs/operations.md).
  */
-public enum Operators implements OperatorId {
+public enum Operators implements OperatorId.Declared {
     SOURCE("kafka source: user events", "window-aggregation.source"),
     ROUTE_DEAD_LETTERS("route malformed records to the DLQ", "window-aggregation.dead-letters"),
     ROUTE_LATE_EVENTS("route late events", "window-aggregation.late-router"),
@@ -18,21 +18,7 @@ public enum Operators implements OperatorId {
     SINK_REJECTED_ROWS(
             "kafka sink: rows rejected by postgresql", "window-aggregation.sink.jdbc-rejected");
 
-    private final String operatorName;
-    private final String uid;
-
     Operators(String operatorName, String uid) {
-        this.operatorName = operatorName;
-        this.uid = uid;
-    }
-
-    @Override
-    public String operatorName() {
-        return operatorName;
-    }
-
-    @Override
-    public String uid() {
-        return uid;
+        OperatorId.declare(this, operatorName, uid);
     }
 }

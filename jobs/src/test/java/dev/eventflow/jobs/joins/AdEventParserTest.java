@@ -101,14 +101,14 @@ class AdEventParserTest {
                 parser.parseProfile(
                         b("u1"), b("{\"user_id\":\"u1\",\"country\":\"FR\",\"segment\":null}"));
         assertThat(u.isDelete()).isFalse();
-        assertThat(u.profile).isEqualTo(new UserProfile("u1", "FR", null));
+        assertThat(u.profile()).isEqualTo(new UserProfile("u1", "FR", null));
 
         ProfileUpdate keyless = parser.parseProfile(null, b("{\"user_id\":\"u2\"}"));
-        assertThat(keyless.userId).isEqualTo("u2");
+        assertThat(keyless.userId()).isEqualTo("u2");
 
         ProfileUpdate tombstone = parser.parseProfile(b("u1"), null);
         assertThat(tombstone.isDelete()).isTrue();
-        assertThat(tombstone.userId).isEqualTo("u1");
+        assertThat(tombstone.userId()).isEqualTo("u1");
 
         assertThatThrownBy(() -> parser.parseProfile(null, null))
                 .hasMessage("tombstone without a key (user_id)");

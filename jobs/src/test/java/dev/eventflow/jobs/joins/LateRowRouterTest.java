@@ -58,10 +58,10 @@ class LateRowRouterTest {
             }
             assertThat(h.extractOutputValues()).containsExactly(ahead);
             List<LateRow> late = late(h);
-            assertThat(late).extracting(r -> r.impression).containsExactly(atWatermark, behind);
-            assertThat(late).extracting(r -> r.watermark).containsOnly(w);
-            assertThat(late).extracting(r -> r.latenessMs).containsExactly(0L, 90_000L);
-            assertThat(late).extracting(r -> r.click).containsOnlyNulls();
+            assertThat(late).extracting(r -> r.impression()).containsExactly(atWatermark, behind);
+            assertThat(late).extracting(r -> r.watermark()).containsOnly(w);
+            assertThat(late).extracting(r -> r.latenessMs()).containsExactly(0L, 90_000L);
+            assertThat(late).extracting(r -> r.click()).containsOnlyNulls();
         }
     }
 
@@ -74,9 +74,9 @@ class LateRowRouterTest {
             assertThat(h.extractOutputValues()).isEmpty();
             assertThat(late(h)).hasSize(1);
             LateRow row = late(h).get(0);
-            assertThat(row.click).isEqualTo(c);
+            assertThat(row.click()).isEqualTo(c);
             assertThat(row.impressionId()).isEqualTo("i1");
-            assertThat(row.latenessMs).isEqualTo(60_000L);
+            assertThat(row.latenessMs()).isEqualTo(60_000L);
             assertThat(new String(LateRowSerializationSchema.toJson(row)))
                     .isEqualTo(
                             "{\"side\":\"click\",\"click_id\":\"c1\",\"impression_id\":\"i1\","
@@ -113,8 +113,8 @@ class LateRowRouterTest {
             h.processElement(new StreamRecord<>(replayedLate, replayedLate.eventTime));
             h.processElement(new StreamRecord<>(onTime, onTime.eventTime));
             assertThat(h.extractOutputValues()).containsExactly(onTime);
-            assertThat(late(h)).extracting(r -> r.impression).containsExactly(replayedLate);
-            assertThat(late(h)).extracting(r -> r.watermark).containsExactly(w);
+            assertThat(late(h)).extracting(r -> r.impression()).containsExactly(replayedLate);
+            assertThat(late(h)).extracting(r -> r.watermark()).containsExactly(w);
         }
     }
 

@@ -43,7 +43,7 @@ class ProfileEnrichmentHarnessTest {
         harness.processElement1(new StreamRecord<>(e, e.eventTime));
         assertThat(harness.extractOutputValues()).hasSize(before + 1);
         EnrichedEvent out = harness.extractOutputValues().get(before);
-        assertThat(out.event).isEqualTo(e);
+        assertThat(out.event()).isEqualTo(e);
         return out;
     }
 
@@ -53,7 +53,7 @@ class ProfileEnrichmentHarnessTest {
 
     @Test
     void anEventBeforeAnyProfileIsEmittedAtOnceWithANullProfile() throws Exception {
-        assertThat(enrich(event("u1", "s", at(0, 0))).profile).isNull();
+        assertThat(enrich(event("u1", "s", at(0, 0))).profile()).isNull();
         assertThat(harness.numKeyedStateEntries()).isZero();
     }
 
@@ -62,16 +62,16 @@ class ProfileEnrichmentHarnessTest {
         UserProfile v1 = new UserProfile("u1", "FR", "new");
         UserProfile v2 = new UserProfile("u1", "FR", "premium");
         profile(ProfileUpdate.upsert(v1));
-        assertThat(enrich(event("u1", "s", at(0, 0))).profile).isEqualTo(v1);
+        assertThat(enrich(event("u1", "s", at(0, 0))).profile()).isEqualTo(v1);
         assertThat(harness.numKeyedStateEntries()).isEqualTo(1);
 
         profile(ProfileUpdate.upsert(v2));
-        assertThat(enrich(event("u1", "s", at(0, 1))).profile).isEqualTo(v2);
+        assertThat(enrich(event("u1", "s", at(0, 1))).profile()).isEqualTo(v2);
         assertThat(harness.numKeyedStateEntries()).isEqualTo(1);
 
         profile(ProfileUpdate.delete("u1"));
         assertThat(harness.numKeyedStateEntries()).isZero();
-        assertThat(enrich(event("u1", "s", at(0, 2))).profile).isNull();
+        assertThat(enrich(event("u1", "s", at(0, 2))).profile()).isNull();
         assertThat(harness.numEventTimeTimers()).isZero();
         assertThat(harness.numProcessingTimeTimers()).isZero();
     }
@@ -80,11 +80,11 @@ class ProfileEnrichmentHarnessTest {
     void profilesAreKeptPerUser() throws Exception {
         profile(ProfileUpdate.upsert(new UserProfile("u1", "FR", null)));
         profile(ProfileUpdate.upsert(new UserProfile("u2", "DE", "b2b")));
-        assertThat(enrich(event("u2", "s", at(0, 0))).profile.country).isEqualTo("DE");
+        assertThat(enrich(event("u2", "s", at(0, 0))).profile().country).isEqualTo("DE");
         EnrichedEvent u1 = enrich(event("u1", "s", at(0, 0)));
-        assertThat(u1.profile.country).isEqualTo("FR");
-        assertThat(u1.profile.segment).isNull();
-        assertThat(enrich(event("u3", "s", at(0, 0))).profile).isNull();
+        assertThat(u1.profile().country).isEqualTo("FR");
+        assertThat(u1.profile().segment).isNull();
+        assertThat(enrich(event("u3", "s", at(0, 0))).profile()).isNull();
         assertThat(harness.numKeyedStateEntries()).isEqualTo(2);
     }
 

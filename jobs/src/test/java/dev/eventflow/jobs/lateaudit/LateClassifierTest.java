@@ -88,18 +88,18 @@ class LateClassifierTest {
     @Test
     void beforeAnyWatermarkEverythingIsOnTime() throws Exception {
         AuditEntry e = classify(at(0, 0));
-        assertThat(e.tier).isEqualTo(Tier.ON_TIME);
-        assertThat(e.latenessMs).isZero();
-        assertThat(e.windowStart).isEqualTo(at(0, 0));
+        assertThat(e.tier()).isEqualTo(Tier.ON_TIME);
+        assertThat(e.latenessMs()).isZero();
+        assertThat(e.windowStart()).isEqualTo(at(0, 0));
     }
 
     @Test
     void oneMillisecondAheadOfTheMainWatermarkIsOnTime() throws Exception {
         harness.processWatermark(AUDIT_WM);
         AuditEntry e = classify(MAIN_WM + 1);
-        assertThat(e.tier).isEqualTo(Tier.ON_TIME);
-        assertThat(e.latenessMs).isZero();
-        assertThat(e.windowStart).isEqualTo(at(55, 0));
+        assertThat(e.tier()).isEqualTo(Tier.ON_TIME);
+        assertThat(e.latenessMs()).isZero();
+        assertThat(e.windowStart()).isEqualTo(at(55, 0));
         assertThat(samples()).isEmpty();
     }
 
@@ -107,34 +107,34 @@ class LateClassifierTest {
     void exactlyAtTheMainWatermarkIsLateByZero() throws Exception {
         harness.processWatermark(AUDIT_WM);
         AuditEntry e = classify(MAIN_WM);
-        assertThat(e.tier).isEqualTo(Tier.LATE);
-        assertThat(e.latenessMs).isZero();
-        assertThat(e.windowStart).isEqualTo(at(54, 0));
+        assertThat(e.tier()).isEqualTo(Tier.LATE);
+        assertThat(e.latenessMs()).isZero();
+        assertThat(e.windowStart()).isEqualTo(at(54, 0));
     }
 
     @Test
     void oneMillisecondAheadOfTheAuditWatermarkIsLateAndCountedInItsOwnWindow() throws Exception {
         harness.processWatermark(AUDIT_WM);
         AuditEntry e = classify(AUDIT_WM + 1);
-        assertThat(e.tier).isEqualTo(Tier.LATE);
-        assertThat(e.latenessMs).isEqualTo(MAIN_WM - (AUDIT_WM + 1));
-        assertThat(e.windowStart).isEqualTo(at(30, 0));
+        assertThat(e.tier()).isEqualTo(Tier.LATE);
+        assertThat(e.latenessMs()).isEqualTo(MAIN_WM - (AUDIT_WM + 1));
+        assertThat(e.windowStart()).isEqualTo(at(30, 0));
     }
 
     @Test
     void exactlyAtTheAuditWatermarkIsLostAndCountedInTheOldestOpenWindow() throws Exception {
         harness.processWatermark(AUDIT_WM);
         AuditEntry atWatermark = classify(AUDIT_WM);
-        assertThat(atWatermark.tier).isEqualTo(Tier.LOST);
-        assertThat(atWatermark.latenessMs).isEqualTo(MAIN_WM - AUDIT_WM);
+        assertThat(atWatermark.tier()).isEqualTo(Tier.LOST);
+        assertThat(atWatermark.latenessMs()).isEqualTo(MAIN_WM - AUDIT_WM);
         // Its own window [10:29, 10:30) closed at exactly this watermark: counted in [10:30,
         // 10:31).
-        assertThat(atWatermark.windowStart).isEqualTo(at(30, 0));
+        assertThat(atWatermark.windowStart()).isEqualTo(at(30, 0));
 
         AuditEntry longLost = classify(at(2, 0));
-        assertThat(longLost.tier).isEqualTo(Tier.LOST);
-        assertThat(longLost.latenessMs).isEqualTo(MAIN_WM - at(2, 0));
-        assertThat(longLost.windowStart).isEqualTo(at(30, 0));
+        assertThat(longLost.tier()).isEqualTo(Tier.LOST);
+        assertThat(longLost.latenessMs()).isEqualTo(MAIN_WM - at(2, 0));
+        assertThat(longLost.windowStart()).isEqualTo(at(30, 0));
     }
 
     @Test
@@ -142,8 +142,8 @@ class LateClassifierTest {
         long wm = at(30, 30); // window [10:30, 10:31) still open
         harness.processWatermark(wm);
         AuditEntry e = classify(at(30, 10));
-        assertThat(e.tier).isEqualTo(Tier.LOST);
-        assertThat(e.windowStart).isEqualTo(at(30, 0));
+        assertThat(e.tier()).isEqualTo(Tier.LOST);
+        assertThat(e.windowStart()).isEqualTo(at(30, 0));
     }
 
     @Test
@@ -153,7 +153,7 @@ class LateClassifierTest {
         classify(MAIN_WM - 10);
         classify(AUDIT_WM - 10);
         assertThat(samples())
-                .extracting(s -> s.tier, s -> s.watermark, s -> s.latenessMs)
+                .extracting(s -> s.tier(), s -> s.watermark(), s -> s.latenessMs())
                 .containsExactly(
                         org.assertj.core.groups.Tuple.tuple(Tier.LATE, MAIN_WM, 10L),
                         org.assertj.core.groups.Tuple.tuple(
@@ -171,9 +171,9 @@ class LateClassifierTest {
         harness = harness(snapshot);
         assertThat(classifier.floor()).isEqualTo(AUDIT_WM);
         AuditEntry replayed = classify(AUDIT_WM);
-        assertThat(replayed.tier).isEqualTo(Tier.LOST);
-        assertThat(classify(MAIN_WM).tier).isEqualTo(Tier.LATE);
-        assertThat(classify(MAIN_WM + 1).tier).isEqualTo(Tier.ON_TIME);
+        assertThat(replayed.tier()).isEqualTo(Tier.LOST);
+        assertThat(classify(MAIN_WM).tier()).isEqualTo(Tier.LATE);
+        assertThat(classify(MAIN_WM + 1).tier()).isEqualTo(Tier.ON_TIME);
     }
 
     @Test
@@ -185,7 +185,7 @@ class LateClassifierTest {
         harness.close();
         harness = harness(snapshot);
         assertThat(classifier.floor()).isEqualTo(AUDIT_WM);
-        assertThat(classify(AUDIT_WM).tier).isEqualTo(Tier.LOST);
+        assertThat(classify(AUDIT_WM).tier()).isEqualTo(Tier.LOST);
     }
 
     @Test
@@ -196,7 +196,7 @@ class LateClassifierTest {
         harness.close();
         harness = harness(snapshot);
         assertThat(classifier.floor()).isEqualTo(AUDIT_WM);
-        assertThat(classify(MAIN_WM + 1).tier).isEqualTo(Tier.ON_TIME);
+        assertThat(classify(MAIN_WM + 1).tier()).isEqualTo(Tier.ON_TIME);
     }
 
     @Test

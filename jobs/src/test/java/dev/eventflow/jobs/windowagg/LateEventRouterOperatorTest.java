@@ -111,8 +111,8 @@ class LateEventRouterOperatorTest {
             UserEvent partlyLate = event("u1", "s1", at(3, 30));
             send(h, allLate);
             send(h, partlyLate);
-            assertThat(late(h)).extracting(l -> l.event).containsExactly(allLate);
-            assertThat(late(h).get(0).watermark).isEqualTo(W);
+            assertThat(late(h)).extracting(l -> l.event()).containsExactly(allLate);
+            assertThat(late(h).get(0).watermark()).isEqualTo(W);
             assertThat(h.extractOutputValues()).containsExactly(partlyLate);
             assertThat(((LateEventRouter) operator.getUserFunction()).counts())
                     .containsExactly(1, 1, 4);

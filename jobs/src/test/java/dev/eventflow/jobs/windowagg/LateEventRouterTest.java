@@ -76,9 +76,9 @@ class LateEventRouterTest {
         assertThat(passed()).isEmpty();
         assertThat(late()).hasSize(1);
         LateEvent late = late().get(0);
-        assertThat(late.event).isEqualTo(e);
-        assertThat(late.watermark).isEqualTo(at(7, 0) - 1);
-        assertThat(late.latenessMs).isEqualTo(at(7, 0) - 1 - at(2, 30));
+        assertThat(late.event()).isEqualTo(e);
+        assertThat(late.watermark()).isEqualTo(at(7, 0) - 1);
+        assertThat(late.latenessMs()).isEqualTo(at(7, 0) - 1 - at(2, 30));
         assertThat(router.counts()).containsExactly(1, 0, 0);
     }
 

@@ -126,7 +126,7 @@ final class WindowChain implements AutoCloseable {
     List<UserEvent> late() {
         var side = router.getSideOutput(LateEventRouter.LATE);
         List<UserEvent> out = new ArrayList<>();
-        if (side != null) side.forEach(r -> out.add(r.getValue().event));
+        if (side != null) side.forEach(r -> out.add(r.getValue().event()));
         return out;
     }
 
