@@ -16,6 +16,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -125,9 +126,18 @@ class JdbcUpsertOperatorITCase {
             h.setProcessingTime(1_000);
             assertThat(tableRows()).as("flush interval").hasSize(4);
 
+            assertThat(h.getProcessingTimeService().getNumActiveTimers())
+                    .as("no timer once the batch is written")
+                    .isZero();
+
             h.processElement(row("e", 1, 5, null), 0);
             h.prepareSnapshotPreBarrier(1);
             assertThat(tableRows()).as("flushed before the barrier").hasSize(5);
+            // The buffer is empty at every checkpoint: the operator keeps no state at all.
+            OperatorSubtaskState snapshot = h.snapshot(1, 0);
+            assertThat(snapshot.getManagedOperatorState()).isEmpty();
+            assertThat(snapshot.getManagedKeyedState()).isEmpty();
+            assertThat(snapshot.getRawOperatorState()).isEmpty();
 
             // A replay writes the same rows again: same table.
             List<String> before = tableRows();
