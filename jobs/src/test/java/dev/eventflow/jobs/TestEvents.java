@@ -6,15 +6,25 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
-/** Named instants and small factories for readable, deterministic test data. */
+/**
+ * Named instants and small factories for readable, deterministic test data.
+ *
+ * <p>{@link #event} and {@link #purchase} number their events {@code e-1}, {@code e-2}, ... in the
+ * order a test creates them. The numbering restarts before every test ({@link FreshIds}, registered
+ * for the whole module through {@code META-INF/services}), so an id, and anything hashed from it
+ * (late-event sampling, partitioning), does not depend on which tests ran before.
+ */
 public final class TestEvents {
 
     public static final long T0 = Instant.parse("2026-01-01T10:00:00Z").toEpochMilli();
     public static final long MINUTE = Duration.ofMinutes(1).toMillis();
     public static final long SECOND = 1_000L;
 
-    private static long sequence;
+    private static final AtomicLong SEQUENCE = new AtomicLong();
 
     private TestEvents() {}
 
@@ -23,11 +33,23 @@ public final class TestEvents {
     }
 
     public static UserEvent event(String user, String session, long time) {
-        return new UserEvent("e-" + (++sequence), user, session, "page_view", time, null);
+        return new UserEvent(nextId(), user, session, "page_view", time, null);
     }
 
     public static UserEvent purchase(String user, String session, long time, double amount) {
-        return new UserEvent("e-" + (++sequence), user, session, "purchase", time, amount);
+        return new UserEvent(nextId(), user, session, "purchase", time, amount);
+    }
+
+    private static String nextId() {
+        return "e-" + SEQUENCE.incrementAndGet();
+    }
+
+    /** Restarts the numbering of {@link #event} and {@link #purchase} before each test. */
+    public static final class FreshIds implements BeforeEachCallback {
+        @Override
+        public void beforeEach(ExtensionContext context) {
+            SEQUENCE.set(0);
+        }
     }
 
     /**

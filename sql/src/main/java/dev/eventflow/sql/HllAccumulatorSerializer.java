@@ -4,7 +4,6 @@ import dev.eventflow.common.flink.StateSerializer;
 import dev.eventflow.common.sketch.HllSketchSerializer;
 import java.io.IOException;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
@@ -41,11 +40,6 @@ public final class HllAccumulatorSerializer extends StateSerializer<HllAccumulat
     @Override
     public void copy(DataInputView source, DataOutputView target) throws IOException {
         HllSketchSerializer.INSTANCE.copy(source, target);
-    }
-
-    @Override
-    public TypeSerializerSnapshot<HllAccumulator> snapshotConfiguration() {
-        return new Snapshot();
     }
 
     /** Restores the serializer from a savepoint. */

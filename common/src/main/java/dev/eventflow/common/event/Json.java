@@ -64,10 +64,19 @@ public final class Json {
 
     /** The JSON of one event, in the input format. */
     public static byte[] event(UserEvent e) {
+        return eventWith(e, g -> {});
+    }
+
+    /**
+     * The JSON of one event in the input format followed by {@code more} fields: the shape of every
+     * "event plus verdict" record (late events, late samples, enriched events).
+     */
+    public static byte[] eventWith(UserEvent e, Body more) {
         return write(
                 g -> {
                     g.writeStartObject();
                     eventFields(g, e);
+                    more.write(g);
                     g.writeEndObject();
                 });
     }

@@ -40,27 +40,16 @@ public final class UserEventParser implements Serializable {
                 value,
                 (field, v, p) -> {
                     switch (field) {
-                        case "event_id":
-                            e.eventId = JsonFields.text(p, v, field);
-                            break;
-                        case "user_id":
-                            e.userId = JsonFields.text(p, v, field);
-                            break;
-                        case "session_id":
-                            e.sessionId = JsonFields.text(p, v, field);
-                            break;
-                        case "event_type":
-                            e.eventType = JsonFields.text(p, v, field);
-                            break;
-                        case "event_time":
+                        case "event_id" -> e.eventId = JsonFields.text(p, v, field);
+                        case "user_id" -> e.userId = JsonFields.text(p, v, field);
+                        case "session_id" -> e.sessionId = JsonFields.text(p, v, field);
+                        case "event_type" -> e.eventType = JsonFields.text(p, v, field);
+                        case "event_time" -> {
                             e.eventTime = JsonFields.eventTime(p, v);
                             hasTime[0] = true;
-                            break;
-                        case "amount":
-                            e.amount = amount(p, v);
-                            break;
-                        default:
-                            p.skipChildren();
+                        }
+                        case "amount" -> e.amount = amount(p, v);
+                        default -> p.skipChildren();
                     }
                 });
         JsonFields.require(e.eventId, "event_id");

@@ -1,6 +1,7 @@
 package dev.eventflow.common.event;
 
 import dev.eventflow.common.flink.SerializerTypeInfo;
+import dev.eventflow.common.flink.StateSerializer;
 import java.io.IOException;
 import java.lang.reflect.Type;
 import java.nio.charset.StandardCharsets;
@@ -8,8 +9,6 @@ import java.util.Map;
 import org.apache.flink.api.common.typeinfo.TypeInfoFactory;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
@@ -26,7 +25,7 @@ import org.apache.flink.core.memory.DataOutputView;
  * would need it if a later job did keep events in state (then the leading version byte lets the
  * format grow).
  */
-public final class UserEventSerializer extends TypeSerializerSingleton<UserEvent> {
+public final class UserEventSerializer extends StateSerializer<UserEvent> {
     private static final long serialVersionUID = 1L;
 
     public static final UserEventSerializer INSTANCE = new UserEventSerializer();
@@ -35,11 +34,6 @@ public final class UserEventSerializer extends TypeSerializerSingleton<UserEvent
             new SerializerTypeInfo<>(UserEvent.class, INSTANCE);
 
     private static final byte FORMAT_V1 = 1;
-
-    @Override
-    public boolean isImmutableType() {
-        return false;
-    }
 
     @Override
     public UserEvent createInstance() {
@@ -59,17 +53,7 @@ public final class UserEventSerializer extends TypeSerializerSingleton<UserEvent
     }
 
     @Override
-    public UserEvent copy(UserEvent from, UserEvent reuse) {
-        return copy(from);
-    }
-
-    @Override
-    public int getLength() {
-        return -1;
-    }
-
-    @Override
-    public void serialize(UserEvent e, DataOutputView out) throws IOException {
+    protected void write(UserEvent e, DataOutputView out) throws IOException {
         out.writeByte(e.amount == null ? FORMAT_V1 : FORMAT_V1 | 0x80);
         writeString(e.eventId, out);
         writeString(e.userId, out);
@@ -80,7 +64,7 @@ public final class UserEventSerializer extends TypeSerializerSingleton<UserEvent
     }
 
     @Override
-    public UserEvent deserialize(DataInputView in) throws IOException {
+    protected UserEvent read(DataInputView in) throws IOException {
         byte header = in.readByte();
         if ((header & 0x7f) != FORMAT_V1) {
             throw new IOException("unknown user event format " + (header & 0x7f));
@@ -116,21 +100,6 @@ public final class UserEventSerializer extends TypeSerializerSingleton<UserEvent
         byte[] bytes = new byte[length];
         in.readFully(bytes);
         return new String(bytes, StandardCharsets.UTF_8);
-    }
-
-    @Override
-    public UserEvent deserialize(UserEvent reuse, DataInputView in) throws IOException {
-        return deserialize(in);
-    }
-
-    @Override
-    public void copy(DataInputView in, DataOutputView out) throws IOException {
-        serialize(deserialize(in), out);
-    }
-
-    @Override
-    public TypeSerializerSnapshot<UserEvent> snapshotConfiguration() {
-        return new Snapshot();
     }
 
     /** Restores the serializer from a snapshot. */

@@ -1,16 +1,18 @@
 package dev.eventflow.common.flink;
 
 import java.io.IOException;
+import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
 /**
- * The base of the suite's hand-written state serializers (sketches and accumulators that would
- * otherwise fall back to Kryo): everything but the format itself. A subclass writes {@link
- * #createInstance}, {@link #copy(Object)}, {@link #write}, {@link #read} and {@link
- * #snapshotConfiguration} (its own nested {@code Snapshot} class: savepoints name that class, so it
- * never moves or changes name).
+ * The base of the suite's hand-written serializers (sketches and accumulators that would otherwise
+ * fall back to Kryo, and the user event on the network): everything but the format itself. A
+ * subclass writes {@link #createInstance}, {@link #copy(Object)}, {@link #write}, {@link #read} and
+ * declares a public static nested class named {@code Snapshot} with a no-argument constructor
+ * (usually a {@code SimpleTypeSerializerSnapshot} of the subclass's {@code INSTANCE}), which {@link
+ * #snapshotConfiguration} returns. Savepoints name that class: it never moves or changes name.
  *
  * <p>A versioned serializer ({@link #StateSerializer(int, String)}) writes a format byte first and
  * refuses any other on read, which leaves room to evolve the format; an unversioned one writes the
@@ -79,6 +81,24 @@ public abstract class StateSerializer<T> extends TypeSerializerSingleton<T> {
     @Override
     public void copy(DataInputView in, DataOutputView out) throws IOException {
         serialize(deserialize(in), out);
+    }
+
+    /** A new instance of the subclass's nested {@code Snapshot} class. */
+    @Override
+    @SuppressWarnings("unchecked")
+    public TypeSerializerSnapshot<T> snapshotConfiguration() {
+        for (Class<?> nested : getClass().getDeclaredClasses()) {
+            if (nested.getSimpleName().equals("Snapshot")
+                    && TypeSerializerSnapshot.class.isAssignableFrom(nested)) {
+                try {
+                    return (TypeSerializerSnapshot<T>) nested.getConstructor().newInstance();
+                } catch (ReflectiveOperationException e) {
+                    throw new IllegalStateException(nested.getName() + " cannot be created", e);
+                }
+            }
+        }
+        throw new IllegalStateException(
+                getClass().getName() + " declares no public static nested class Snapshot");
     }
 
     @Override

@@ -4,7 +4,6 @@ import dev.eventflow.common.flink.StateSerializer;
 import java.io.IOException;
 import org.apache.datasketches.hll.HllSketch;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
@@ -49,11 +48,6 @@ public final class HllSketchSerializer extends StateSerializer<HllSketch> {
         source.readFully(bytes);
         target.writeInt(bytes.length);
         target.write(bytes);
-    }
-
-    @Override
-    public TypeSerializerSnapshot<HllSketch> snapshotConfiguration() {
-        return new Snapshot();
     }
 
     /**

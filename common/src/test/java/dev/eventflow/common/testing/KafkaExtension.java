@@ -72,6 +72,15 @@ public final class KafkaExtension implements BeforeAllCallback, AfterAllCallback
         return cluster().bootstrapServers();
     }
 
+    /**
+     * The options of a Kafka job under test on this broker, with a consumer group and transactional
+     * id prefix derived from {@code id} (usually the test's unique input topic); see {@link
+     * JobArgs#kafkaJob}.
+     */
+    public JobArgs jobArgs(String id) {
+        return JobArgs.kafkaJob(bootstrapServers(), id);
+    }
+
     public KafkaTestClient client() {
         return cluster().client();
     }

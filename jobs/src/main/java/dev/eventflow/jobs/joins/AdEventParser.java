@@ -123,32 +123,19 @@ public final class AdEventParser implements Serializable {
                 value,
                 (field, v, p) -> {
                     switch (field) {
-                        case "impression_id":
-                            f.impressionId = JsonFields.text(p, v, field);
-                            break;
-                        case "click_id":
-                            f.clickId = JsonFields.text(p, v, field);
-                            break;
-                        case "user_id":
-                            f.userId = JsonFields.text(p, v, field);
-                            break;
-                        case "ad_id":
-                            f.adId = JsonFields.text(p, v, field);
-                            break;
-                        case "country":
-                            f.country = JsonFields.text(p, v, field);
-                            break;
-                        case "segment":
-                            f.segment = JsonFields.text(p, v, field);
-                            break;
-                        case "event_time":
+                        case "impression_id" -> f.impressionId = JsonFields.text(p, v, field);
+                        case "click_id" -> f.clickId = JsonFields.text(p, v, field);
+                        case "user_id" -> f.userId = JsonFields.text(p, v, field);
+                        case "ad_id" -> f.adId = JsonFields.text(p, v, field);
+                        case "country" -> f.country = JsonFields.text(p, v, field);
+                        case "segment" -> f.segment = JsonFields.text(p, v, field);
+                        case "event_time" -> {
                             if (v != JsonToken.VALUE_NULL) {
                                 f.eventTime = JsonFields.eventTime(p, v);
                                 f.hasTime = true;
                             }
-                            break;
-                        default:
-                            p.skipChildren();
+                        }
+                        default -> p.skipChildren();
                     }
                 });
         return f;

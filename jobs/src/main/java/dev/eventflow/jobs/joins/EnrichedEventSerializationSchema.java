@@ -19,15 +19,13 @@ public final class EnrichedEventSerializationSchema
     }
 
     public static byte[] toJson(EnrichedEvent e) {
-        return Json.write(
+        return Json.eventWith(
+                e.event(),
                 g -> {
-                    g.writeStartObject();
-                    Json.eventFields(g, e.event());
                     g.writeBooleanField("profile_found", e.profile() != null);
                     g.writeStringField("country", e.profile() == null ? null : e.profile().country);
                     g.writeStringField("segment", e.profile() == null ? null : e.profile().segment);
                     if (e.lookup() != null) g.writeStringField("lookup", e.lookup());
-                    g.writeEndObject();
                 });
     }
 }

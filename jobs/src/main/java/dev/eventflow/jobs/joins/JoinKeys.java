@@ -13,7 +13,7 @@ public final class JoinKeys {
 
         @Override
         public String getKey(AdImpression i) {
-            return i.impressionId;
+            return i.impressionId();
         }
     }
 
@@ -22,7 +22,7 @@ public final class JoinKeys {
 
         @Override
         public String getKey(AdClick c) {
-            return c.impressionId;
+            return c.impressionId();
         }
     }
 

@@ -13,19 +13,19 @@ public final class JoinedRowSerializationSchema extends KeyedRecordSerialization
     private static final long serialVersionUID = 1L;
 
     public JoinedRowSerializationSchema(String topic) {
-        super(topic, r -> r.impressionId, JoinedRowSerializationSchema::toJson);
+        super(topic, r -> r.impressionId(), JoinedRowSerializationSchema::toJson);
     }
 
     public static byte[] toJson(JoinedRow r) {
         return Json.write(
                 g -> {
                     g.writeStartObject();
-                    g.writeStringField("impression_id", r.impressionId);
-                    g.writeStringField("user_id", r.userId);
-                    g.writeStringField("ad_id", r.adId);
-                    time(g, "impression_time", r.impressionTime);
-                    g.writeStringField("click_id", r.clickId);
-                    time(g, "click_time", r.clickTime);
+                    g.writeStringField("impression_id", r.impressionId());
+                    g.writeStringField("user_id", r.userId());
+                    g.writeStringField("ad_id", r.adId());
+                    time(g, "impression_time", r.impressionTime());
+                    g.writeStringField("click_id", r.clickId());
+                    time(g, "click_time", r.clickTime());
                     g.writeEndObject();
                 });
     }

@@ -248,7 +248,7 @@ public final class JoinsJob extends SuiteJob {
                                 o.get(JoinsOptions.IMPRESSIONS_TOPIC),
                                 parser.impressions(),
                                 false),
-                        watermarks(o, i -> i.eventTime),
+                        watermarks(o, i -> i.eventTime()),
                         TypeInformation.of(AdImpression.class),
                         Operators.SOURCE_IMPRESSIONS,
                         Operators.SPLIT_IMPRESSIONS);
@@ -256,7 +256,7 @@ public final class JoinsJob extends SuiteJob {
                 UserEventInput.parsed(
                         env,
                         source(o, o.get(JoinsOptions.CLICKS_TOPIC), parser.clicks(), false),
-                        watermarks(o, c -> c.eventTime),
+                        watermarks(o, c -> c.eventTime()),
                         TypeInformation.of(AdClick.class),
                         Operators.SOURCE_CLICKS,
                         Operators.SPLIT_CLICKS);

@@ -8,16 +8,16 @@ package dev.eventflow.jobs.joins;
 public record LateRow(AdImpression impression, AdClick click, long watermark, long latenessMs) {
 
     public static LateRow of(AdImpression impression, long watermark) {
-        return new LateRow(impression, null, watermark, watermark - impression.eventTime);
+        return new LateRow(impression, null, watermark, watermark - impression.eventTime());
     }
 
     public static LateRow of(AdClick click, long watermark) {
-        return new LateRow(null, click, watermark, watermark - click.eventTime);
+        return new LateRow(null, click, watermark, watermark - click.eventTime());
     }
 
     /** The join key of the row, whichever side it is. */
     public String impressionId() {
-        return impression != null ? impression.impressionId : click.impressionId;
+        return impression != null ? impression.impressionId() : click.impressionId();
     }
 
     @Override

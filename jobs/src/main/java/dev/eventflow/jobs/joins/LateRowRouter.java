@@ -53,11 +53,11 @@ public final class LateRowRouter<T> extends ProcessFunction<T, T> implements Che
     }
 
     public static LateRowRouter<AdImpression> impressions() {
-        return new LateRowRouter<>(i -> i.eventTime, LateRow::of);
+        return new LateRowRouter<>(i -> i.eventTime(), LateRow::of);
     }
 
     public static LateRowRouter<AdClick> clicks() {
-        return new LateRowRouter<>(c -> c.eventTime, LateRow::of);
+        return new LateRowRouter<>(c -> c.eventTime(), LateRow::of);
     }
 
     /** The operator that runs {@code router} and tells it every watermark as it arrives. */

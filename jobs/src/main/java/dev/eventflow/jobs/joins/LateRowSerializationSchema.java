@@ -22,17 +22,17 @@ public final class LateRowSerializationSchema extends KeyedRecordSerializationSc
                     if (late.impression() != null) {
                         AdImpression i = late.impression();
                         g.writeStringField("side", "impression");
-                        g.writeStringField("impression_id", i.impressionId);
-                        g.writeStringField("user_id", i.userId);
-                        g.writeStringField("ad_id", i.adId);
-                        g.writeStringField("event_time", Json.isoTime(i.eventTime));
+                        g.writeStringField("impression_id", i.impressionId());
+                        g.writeStringField("user_id", i.userId());
+                        g.writeStringField("ad_id", i.adId());
+                        g.writeStringField("event_time", Json.isoTime(i.eventTime()));
                     } else {
                         AdClick c = late.click();
                         g.writeStringField("side", "click");
-                        g.writeStringField("click_id", c.clickId);
-                        g.writeStringField("impression_id", c.impressionId);
-                        g.writeStringField("user_id", c.userId);
-                        g.writeStringField("event_time", Json.isoTime(c.eventTime));
+                        g.writeStringField("click_id", c.clickId());
+                        g.writeStringField("impression_id", c.impressionId());
+                        g.writeStringField("user_id", c.userId());
+                        g.writeStringField("event_time", Json.isoTime(c.eventTime()));
                     }
                     g.writeStringField("watermark", Json.isoTime(late.watermark()));
                     g.writeNumberField("lateness_ms", late.latenessMs());

@@ -62,7 +62,7 @@ public final class OuterIntervalJoinFunction
     }
 
     boolean matches(AdImpression i, AdClick c) {
-        return i.eventTime <= c.eventTime && c.eventTime <= i.eventTime + boundMs;
+        return i.eventTime() <= c.eventTime() && c.eventTime() <= i.eventTime() + boundMs;
     }
 
     @Override
@@ -81,7 +81,7 @@ public final class OuterIntervalJoinFunction
         }
         if (changed) clicks.update(buffered);
         impressions.add(new BufferedImpression(impression, matched));
-        ctx.timerService().registerEventTimeTimer(impression.eventTime + boundMs);
+        ctx.timerService().registerEventTimeTimer(impression.eventTime() + boundMs);
     }
 
     @Override
@@ -100,7 +100,7 @@ public final class OuterIntervalJoinFunction
         }
         if (changed) impressions.update(buffered);
         clicks.add(new BufferedClick(click, matched));
-        ctx.timerService().registerEventTimeTimer(click.eventTime);
+        ctx.timerService().registerEventTimeTimer(click.eventTime());
     }
 
     @Override
@@ -108,7 +108,7 @@ public final class OuterIntervalJoinFunction
             throws Exception {
         List<BufferedImpression> keptImpressions = new ArrayList<>();
         for (BufferedImpression i : list(impressions.get())) {
-            if (i.impression.eventTime + boundMs > timestamp) {
+            if (i.impression.eventTime() + boundMs > timestamp) {
                 keptImpressions.add(i);
             } else if (!i.matched) {
                 unmatchedImpressions.inc();
@@ -117,7 +117,7 @@ public final class OuterIntervalJoinFunction
         }
         List<BufferedClick> keptClicks = new ArrayList<>();
         for (BufferedClick c : list(clicks.get())) {
-            if (c.click.eventTime > timestamp) {
+            if (c.click.eventTime() > timestamp) {
                 keptClicks.add(c);
             } else if (!c.matched && fullOuter) {
                 unmatchedClicks.inc();

@@ -49,21 +49,19 @@ public final class AuditAccumulator {
     }
 
     AuditRow toRow(long windowStart, long windowEnd) {
-        AuditRow r = new AuditRow();
-        r.windowStart = windowStart;
-        r.windowEnd = windowEnd;
-        r.onTimeCount = onTime;
-        r.lateCount = late;
-        r.lostCount = lost;
         long missed = late + lost;
         long all = missed + onTime;
-        r.lateRatio = all == 0 ? 0.0 : (double) missed / all;
-        r.affectedUsers = HllSketches.estimate(users);
-        if (missed > 0) {
-            r.maxLatenessMs = maxLatenessMs;
-            r.p50LatenessMs = lateness.getQuantile(0.5, QuantileSearchCriteria.INCLUSIVE);
-            r.p99LatenessMs = lateness.getQuantile(0.99, QuantileSearchCriteria.INCLUSIVE);
-        }
-        return r;
+        boolean anyMissed = missed > 0;
+        return new AuditRow(
+                windowStart,
+                windowEnd,
+                onTime,
+                late,
+                lost,
+                anyMissed ? maxLatenessMs : null,
+                anyMissed ? lateness.getQuantile(0.5, QuantileSearchCriteria.INCLUSIVE) : null,
+                anyMissed ? lateness.getQuantile(0.99, QuantileSearchCriteria.INCLUSIVE) : null,
+                HllSketches.estimate(users),
+                all == 0 ? 0.0 : (double) missed / all);
     }
 }

@@ -8,7 +8,6 @@ import org.apache.datasketches.kll.KllLongsSketch;
 import org.apache.datasketches.memory.Memory;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
@@ -76,11 +75,6 @@ public final class AuditAccumulatorSerializer extends StateSerializer<AuditAccum
         a.lost = lost;
         a.maxLatenessMs = max;
         return a;
-    }
-
-    @Override
-    public TypeSerializerSnapshot<AuditAccumulator> snapshotConfiguration() {
-        return new Snapshot();
     }
 
     /** Restores the serializer from a savepoint. */

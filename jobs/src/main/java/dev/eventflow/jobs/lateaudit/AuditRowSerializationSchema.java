@@ -12,23 +12,23 @@ public final class AuditRowSerializationSchema extends KeyedRecordSerializationS
     private static final long serialVersionUID = 1L;
 
     public AuditRowSerializationSchema(String topic) {
-        super(topic, r -> Json.isoTime(r.windowStart), AuditRowSerializationSchema::toJson);
+        super(topic, r -> Json.isoTime(r.windowStart()), AuditRowSerializationSchema::toJson);
     }
 
     public static byte[] toJson(AuditRow r) {
         return Json.write(
                 g -> {
                     g.writeStartObject();
-                    g.writeStringField("window_start", Json.isoTime(r.windowStart));
-                    g.writeStringField("window_end", Json.isoTime(r.windowEnd));
-                    g.writeNumberField("on_time_count", r.onTimeCount);
-                    g.writeNumberField("late_count", r.lateCount);
-                    g.writeNumberField("lost_count", r.lostCount);
-                    nullableLong(g, "max_lateness_ms", r.maxLatenessMs);
-                    nullableLong(g, "p50_lateness_ms", r.p50LatenessMs);
-                    nullableLong(g, "p99_lateness_ms", r.p99LatenessMs);
-                    g.writeNumberField("affected_users", r.affectedUsers);
-                    g.writeNumberField("late_ratio", r.lateRatio);
+                    g.writeStringField("window_start", Json.isoTime(r.windowStart()));
+                    g.writeStringField("window_end", Json.isoTime(r.windowEnd()));
+                    g.writeNumberField("on_time_count", r.onTimeCount());
+                    g.writeNumberField("late_count", r.lateCount());
+                    g.writeNumberField("lost_count", r.lostCount());
+                    nullableLong(g, "max_lateness_ms", r.maxLatenessMs());
+                    nullableLong(g, "p50_lateness_ms", r.p50LatenessMs());
+                    nullableLong(g, "p99_lateness_ms", r.p99LatenessMs());
+                    g.writeNumberField("affected_users", r.affectedUsers());
+                    g.writeNumberField("late_ratio", r.lateRatio());
                     g.writeEndObject();
                 });
     }

@@ -17,14 +17,12 @@ public final class LateSampleSerializationSchema
     }
 
     public static byte[] toJson(LateSample s) {
-        return Json.write(
+        return Json.eventWith(
+                s.event(),
                 g -> {
-                    g.writeStartObject();
-                    Json.eventFields(g, s.event());
                     g.writeStringField("tier", s.tier().label());
                     g.writeStringField("watermark", Json.isoTime(s.watermark()));
                     g.writeNumberField("lateness_ms", s.latenessMs());
-                    g.writeEndObject();
                 });
     }
 }

@@ -8,7 +8,6 @@ import java.util.HashSet;
 import java.util.Set;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
@@ -59,11 +58,6 @@ public final class ExactWindowAccumulatorSerializer
         Set<String> sessions = a.sessions;
         for (int i = 0; i < n; i++) sessions.add(in.readUTF());
         return a;
-    }
-
-    @Override
-    public TypeSerializerSnapshot<ExactWindowAccumulator> snapshotConfiguration() {
-        return new Snapshot();
     }
 
     /** Restores the serializer from a savepoint. */

@@ -15,13 +15,11 @@ public final class LateEventSerializationSchema extends KeyedRecordSerialization
     }
 
     public static byte[] toJson(LateEvent late) {
-        return Json.write(
+        return Json.eventWith(
+                late.event(),
                 g -> {
-                    g.writeStartObject();
-                    Json.eventFields(g, late.event());
                     g.writeStringField("watermark", Json.isoTime(late.watermark()));
                     g.writeNumberField("lateness_ms", late.latenessMs());
-                    g.writeEndObject();
                 });
     }
 }

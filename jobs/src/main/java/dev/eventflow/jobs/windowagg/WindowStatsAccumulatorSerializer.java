@@ -1,12 +1,11 @@
 package dev.eventflow.jobs.windowagg;
 
 import dev.eventflow.common.flink.SerializerTypeInfo;
+import dev.eventflow.common.flink.StateSerializer;
 import dev.eventflow.jobs.windowstats.WindowStatsAccumulator;
 import java.io.IOException;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
@@ -22,7 +21,7 @@ import org.apache.flink.core.memory.DataOutputView;
  * that layout, which the upgrade test uses to make such a savepoint.
  */
 public final class WindowStatsAccumulatorSerializer
-        extends TypeSerializerSingleton<WindowStatsAccumulator> {
+        extends StateSerializer<WindowStatsAccumulator> {
     private static final long serialVersionUID = 1L;
 
     public static final WindowStatsAccumulatorSerializer INSTANCE =
@@ -35,11 +34,6 @@ public final class WindowStatsAccumulatorSerializer
             dev.eventflow.jobs.windowstats.WindowStatsAccumulatorSerializer.INSTANCE;
 
     @Override
-    public boolean isImmutableType() {
-        return false;
-    }
-
-    @Override
     public WindowStatsAccumulator createInstance() {
         return FORMAT.createInstance();
     }
@@ -50,39 +44,18 @@ public final class WindowStatsAccumulatorSerializer
     }
 
     @Override
-    public WindowStatsAccumulator copy(WindowStatsAccumulator from, WindowStatsAccumulator reuse) {
-        return FORMAT.copy(from, reuse);
-    }
-
-    @Override
-    public int getLength() {
-        return -1;
-    }
-
-    @Override
-    public void serialize(WindowStatsAccumulator a, DataOutputView out) throws IOException {
+    protected void write(WindowStatsAccumulator a, DataOutputView out) throws IOException {
         FORMAT.serialize(a, out);
     }
 
     @Override
-    public WindowStatsAccumulator deserialize(DataInputView in) throws IOException {
+    protected WindowStatsAccumulator read(DataInputView in) throws IOException {
         return FORMAT.deserialize(in);
-    }
-
-    @Override
-    public WindowStatsAccumulator deserialize(WindowStatsAccumulator reuse, DataInputView in)
-            throws IOException {
-        return FORMAT.deserialize(reuse, in);
     }
 
     @Override
     public void copy(DataInputView in, DataOutputView out) throws IOException {
         FORMAT.copy(in, out);
-    }
-
-    @Override
-    public TypeSerializerSnapshot<WindowStatsAccumulator> snapshotConfiguration() {
-        return new Snapshot();
     }
 
     /** Restores the serializer from a savepoint of the per-window layout. */

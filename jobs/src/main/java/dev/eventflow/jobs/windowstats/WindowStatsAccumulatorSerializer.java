@@ -6,7 +6,6 @@ import dev.eventflow.common.sketch.HllSketchSerializer;
 import java.io.IOException;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
@@ -67,11 +66,6 @@ public final class WindowStatsAccumulatorSerializer
         a.minAmount = min;
         a.maxAmount = max;
         return a;
-    }
-
-    @Override
-    public TypeSerializerSnapshot<WindowStatsAccumulator> snapshotConfiguration() {
-        return new Snapshot();
     }
 
     /** Restores the serializer from a savepoint. */

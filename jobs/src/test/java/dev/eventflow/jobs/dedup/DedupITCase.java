@@ -80,30 +80,15 @@ class DedupITCase {
     private ParsedOptions options() {
         return DedupOptions.optionSet()
                 .parse(
-                        "--bootstrap-servers",
-                        KAFKA.bootstrapServers(),
-                        "--input-topic",
-                        input,
-                        "--output-topic",
-                        output,
-                        "--dlq-topic",
-                        dlq,
-                        "--group-id",
-                        "it-" + input,
-                        "--transactional-id-prefix",
-                        "it-" + input,
-                        "--starting-offsets",
-                        "earliest",
-                        "--checkpoint-interval",
-                        "300ms",
-                        "--parallelism",
-                        "2",
-                        "--watermark-delay",
-                        "1m",
-                        "--idleness",
-                        "0s",
-                        "--state-backend",
-                        "rocksdb");
+                        KAFKA.jobArgs(input)
+                                .with("--input-topic", input)
+                                .with("--output-topic", output)
+                                .with("--dlq-topic", dlq)
+                                .with("--parallelism", 2)
+                                .with("--watermark-delay", "1m")
+                                .with("--idleness", "0s")
+                                .with("--state-backend", "rocksdb")
+                                .toArray());
     }
 
     private static JobClient start(ParsedOptions o, UnaryOperator<DataStream<UserEvent>> hook)

@@ -60,11 +60,11 @@ class IntervalJoinHarnessTest {
     }
 
     private void send(AdImpression i) throws Exception {
-        harness.processElement1(new StreamRecord<>(i, i.eventTime));
+        harness.processElement1(new StreamRecord<>(i, i.eventTime()));
     }
 
     private void send(AdClick c) throws Exception {
-        harness.processElement2(new StreamRecord<>(c, c.eventTime));
+        harness.processElement2(new StreamRecord<>(c, c.eventTime()));
     }
 
     private void watermark(long w) throws Exception {

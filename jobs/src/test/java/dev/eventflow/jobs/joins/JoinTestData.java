@@ -41,9 +41,9 @@ final class JoinTestData {
         for (AdImpression i : impressions) {
             boolean matched = false;
             for (AdClick c : clicks) {
-                if (c.impressionId.equals(i.impressionId)
-                        && i.eventTime <= c.eventTime
-                        && c.eventTime <= i.eventTime + bound) {
+                if (c.impressionId().equals(i.impressionId())
+                        && i.eventTime() <= c.eventTime()
+                        && c.eventTime() <= i.eventTime() + bound) {
                     rows.add(JoinedRow.matched(i, c));
                     matched = true;
                 }
@@ -55,9 +55,9 @@ final class JoinTestData {
                 boolean matched = false;
                 for (AdImpression i : impressions) {
                     matched |=
-                            c.impressionId.equals(i.impressionId)
-                                    && i.eventTime <= c.eventTime
-                                    && c.eventTime <= i.eventTime + bound;
+                            c.impressionId().equals(i.impressionId())
+                                    && i.eventTime() <= c.eventTime()
+                                    && c.eventTime() <= i.eventTime() + bound;
                 }
                 if (!matched) rows.add(JoinedRow.clickOnly(c));
             }

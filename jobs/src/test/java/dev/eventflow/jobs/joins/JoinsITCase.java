@@ -117,24 +117,24 @@ class JoinsITCase {
             }
             in.clicks.add(
                     new AdClick(
-                            "click-" + imp.impressionId,
-                            imp.impressionId,
-                            imp.userId,
-                            imp.eventTime + delta));
+                            "click-" + imp.impressionId(),
+                            imp.impressionId(),
+                            imp.userId(),
+                            imp.eventTime() + delta));
         }
         for (int i = 0; i < in.impressions.size(); i += 9) {
             AdImpression imp = in.impressions.get(i);
             in.clicks.add(
                     new AdClick(
-                            "click2-" + imp.impressionId,
-                            imp.impressionId,
-                            imp.userId,
-                            imp.eventTime + MINUTE));
+                            "click2-" + imp.impressionId(),
+                            imp.impressionId(),
+                            imp.userId(),
+                            imp.eventTime() + MINUTE));
         }
         for (int i = 0; i < 10; i++) {
             in.clicks.add(new AdClick("orphan-" + i, "imp-unknown-" + i, "u0", at(i * 5, 7)));
         }
-        in.clicks.sort((a, b) -> Long.compare(a.eventTime, b.eventTime));
+        in.clicks.sort((a, b) -> Long.compare(a.eventTime(), b.eventTime()));
 
         List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
         for (int i = 0; i < in.impressions.size(); i++) {
@@ -142,8 +142,11 @@ class JoinsITCase {
             String json =
                     String.format(
                             "{\"impression_id\":\"%s\",\"user_id\":\"%s\",\"ad_id\":\"%s\",\"event_time\":\"%s\"}",
-                            m.impressionId, m.userId, m.adId, Instant.ofEpochMilli(m.eventTime));
-            records.add(record(in.impressionsTopic, i % 3, m.impressionId, json));
+                            m.impressionId(),
+                            m.userId(),
+                            m.adId(),
+                            Instant.ofEpochMilli(m.eventTime()));
+            records.add(record(in.impressionsTopic, i % 3, m.impressionId(), json));
         }
         for (String bad : MALFORMED_IMPRESSIONS) {
             records.add(record(in.impressionsTopic, 1, null, bad));
@@ -156,8 +159,8 @@ class JoinsITCase {
             String json =
                     String.format(
                             "{\"click_id\":\"%s\",\"impression_id\":\"%s\",\"user_id\":\"%s\",\"event_time\":%d}",
-                            c.clickId, c.impressionId, c.userId, c.eventTime);
-            records.add(record(in.clicksTopic, i % 3, c.impressionId, json));
+                            c.clickId(), c.impressionId(), c.userId(), c.eventTime());
+            records.add(record(in.clicksTopic, i % 3, c.impressionId(), json));
         }
         for (String bad : MALFORMED_CLICKS) records.add(record(in.clicksTopic, 2, null, bad));
         KAFKA.client().produce(in.clicksTopic, records);
@@ -175,14 +178,15 @@ class JoinsITCase {
 
     private static JoinedRow parseRow(ConsumerRecord<byte[], byte[]> r) {
         JsonNode n = json(r);
-        JoinedRow row = new JoinedRow();
-        row.impressionId = n.get("impression_id").asText();
-        assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo(row.impressionId);
-        row.userId = text(n, "user_id");
-        row.adId = text(n, "ad_id");
-        row.impressionTime = time(n, "impression_time");
-        row.clickId = text(n, "click_id");
-        row.clickTime = time(n, "click_time");
+        JoinedRow row =
+                new JoinedRow(
+                        n.get("impression_id").asText(),
+                        text(n, "user_id"),
+                        text(n, "ad_id"),
+                        time(n, "impression_time"),
+                        text(n, "click_id"),
+                        time(n, "click_time"));
+        assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo(row.impressionId());
         return row;
     }
 
@@ -265,14 +269,16 @@ class JoinsITCase {
                         .collect(Collectors.toList());
         assertThat(rows).containsExactlyInAnyOrderElementsOf(expected);
         // The input covers every case the modes distinguish.
-        assertThat(expected.stream().filter(r -> r.clickTime != null && r.impressionTime != null))
-                .anyMatch(r -> r.clickTime - r.impressionTime == BOUND)
-                .anyMatch(r -> r.clickTime.equals(r.impressionTime));
+        assertThat(
+                        expected.stream()
+                                .filter(r -> r.clickTime() != null && r.impressionTime() != null))
+                .anyMatch(r -> r.clickTime() - r.impressionTime() == BOUND)
+                .anyMatch(r -> r.clickTime().equals(r.impressionTime()));
         if (mode != JoinMode.INTERVAL) {
-            assertThat(rows).anyMatch(r -> r.clickId == null);
+            assertThat(rows).anyMatch(r -> r.clickId() == null);
         }
         if (mode == JoinMode.FULL_OUTER) {
-            assertThat(rows).anyMatch(r -> r.adId == null && r.clickId.startsWith("orphan-"));
+            assertThat(rows).anyMatch(r -> r.adId() == null && r.clickId().startsWith("orphan-"));
         }
 
         // In time order within each partition: nothing is late.
@@ -405,7 +411,7 @@ class JoinsITCase {
                             rs ->
                                     rs.stream()
                                             .map(JoinsITCase::parseRow)
-                                            .anyMatch(r -> r.impressionId.equals("probe")),
+                                            .anyMatch(r -> r.impressionId().equals("probe")),
                             WAIT);
 
             AdImpression lateImpression = new AdImpression("late-imp", "u2", "ad-2", at(5, 0));
@@ -450,7 +456,7 @@ class JoinsITCase {
                             .map(JoinsITCase::parseRow)
                             .collect(Collectors.toList());
             assertThat(rows)
-                    .filteredOn(r -> !r.impressionId.startsWith("pin-"))
+                    .filteredOn(r -> !r.impressionId().startsWith("pin-"))
                     .containsExactly(JoinedRow.impressionOnly(probe));
         } finally {
             try {
@@ -464,13 +470,13 @@ class JoinsITCase {
     private static String impressionJson(AdImpression m) {
         return String.format(
                 "{\"impression_id\":\"%s\",\"user_id\":\"%s\",\"ad_id\":\"%s\",\"event_time\":\"%s\"}",
-                m.impressionId, m.userId, m.adId, Instant.ofEpochMilli(m.eventTime));
+                m.impressionId(), m.userId(), m.adId(), Instant.ofEpochMilli(m.eventTime()));
     }
 
     private static String clickJson(AdClick c) {
         return String.format(
                 "{\"click_id\":\"%s\",\"impression_id\":\"%s\",\"user_id\":\"%s\",\"event_time\":%d}",
-                c.clickId, c.impressionId, c.userId, c.eventTime);
+                c.clickId(), c.impressionId(), c.userId(), c.eventTime());
     }
 
     // ---- enrich ----

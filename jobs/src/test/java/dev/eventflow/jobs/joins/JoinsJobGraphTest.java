@@ -69,4 +69,24 @@ class JoinsJobGraphTest {
                             Operators.SINK_LATE.uid());
         }
     }
+
+    /** The rows the joins keep in state and send between operators: Flink POJOs, never Kryo. */
+    @org.junit.jupiter.api.Test
+    void stateAndRowTypesAreFlinkPojos() {
+        for (Class<?> type :
+                List.of(
+                        AdImpression.class,
+                        AdClick.class,
+                        BufferedImpression.class,
+                        BufferedClick.class,
+                        JoinedRow.class,
+                        LateRow.class,
+                        EnrichedEvent.class,
+                        ProfileUpdate.class,
+                        UserProfile.class)) {
+            assertThat(org.apache.flink.api.common.typeinfo.TypeInformation.of(type))
+                    .as(type.getSimpleName())
+                    .isInstanceOf(org.apache.flink.api.java.typeutils.PojoTypeInfo.class);
+        }
+    }
 }

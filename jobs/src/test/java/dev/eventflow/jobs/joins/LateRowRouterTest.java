@@ -39,7 +39,7 @@ class LateRowRouterTest {
     void beforeAnyWatermarkNothingIsLate() throws Exception {
         try (var h = harness(LateRowRouter.impressions())) {
             AdImpression i = impression("i1", at(0, 0));
-            h.processElement(new StreamRecord<>(i, i.eventTime));
+            h.processElement(new StreamRecord<>(i, i.eventTime()));
             assertThat(h.extractOutputValues()).containsExactly(i);
             assertThat(late(h)).isEmpty();
         }
@@ -54,7 +54,7 @@ class LateRowRouterTest {
             AdImpression atWatermark = impression("i-at", w);
             AdImpression behind = impression("i-behind", w - 90_000);
             for (AdImpression i : List.of(ahead, atWatermark, behind)) {
-                h.processElement(new StreamRecord<>(i, i.eventTime));
+                h.processElement(new StreamRecord<>(i, i.eventTime()));
             }
             assertThat(h.extractOutputValues()).containsExactly(ahead);
             List<LateRow> late = late(h);
@@ -70,7 +70,7 @@ class LateRowRouterTest {
         try (var h = harness(LateRowRouter.clicks())) {
             h.processWatermark(at(10, 0));
             AdClick c = click("c1", "i1", at(9, 0));
-            h.processElement(new StreamRecord<>(c, c.eventTime));
+            h.processElement(new StreamRecord<>(c, c.eventTime()));
             assertThat(h.extractOutputValues()).isEmpty();
             assertThat(late(h)).hasSize(1);
             LateRow row = late(h).get(0);
@@ -110,8 +110,8 @@ class LateRowRouterTest {
             h.processWatermark(at(1, 0));
             AdImpression replayedLate = impression("i-late", w - 1);
             AdImpression onTime = impression("i-on-time", w + 1);
-            h.processElement(new StreamRecord<>(replayedLate, replayedLate.eventTime));
-            h.processElement(new StreamRecord<>(onTime, onTime.eventTime));
+            h.processElement(new StreamRecord<>(replayedLate, replayedLate.eventTime()));
+            h.processElement(new StreamRecord<>(onTime, onTime.eventTime()));
             assertThat(h.extractOutputValues()).containsExactly(onTime);
             assertThat(late(h)).extracting(r -> r.impression()).containsExactly(replayedLate);
             assertThat(late(h)).extracting(r -> r.watermark()).containsExactly(w);
@@ -131,7 +131,7 @@ class LateRowRouterTest {
         try (var h = jobHarness(router, checkpoint)) {
             assertThat(router.floor()).isEqualTo(w);
             AdClick c = click("c1", "i1", w + 1);
-            h.processElement(new StreamRecord<>(c, c.eventTime));
+            h.processElement(new StreamRecord<>(c, c.eventTime()));
             assertThat(h.extractOutputValues()).containsExactly(c);
         }
     }

@@ -47,11 +47,11 @@ class OuterIntervalJoinHarnessTest {
     }
 
     private void send(AdImpression i) throws Exception {
-        harness.processElement1(new StreamRecord<>(i, i.eventTime));
+        harness.processElement1(new StreamRecord<>(i, i.eventTime()));
     }
 
     private void send(AdClick c) throws Exception {
-        harness.processElement2(new StreamRecord<>(c, c.eventTime));
+        harness.processElement2(new StreamRecord<>(c, c.eventTime()));
     }
 
     private void watermark(long w) throws Exception {
@@ -97,8 +97,8 @@ class OuterIntervalJoinHarnessTest {
         watermark(at(0, 0) + BOUND);
         JoinedRow row = JoinedRow.impressionOnly(imp);
         assertThat(output()).containsExactly(row);
-        assertThat(row.clickId).isNull();
-        assertThat(row.clickTime).isNull();
+        assertThat(row.clickId()).isNull();
+        assertThat(row.clickTime()).isNull();
         assertDrained();
 
         watermark(at(60, 0));
@@ -172,9 +172,9 @@ class OuterIntervalJoinHarnessTest {
         watermark(at(3, 0));
         JoinedRow orphanRow = JoinedRow.clickOnly(orphan);
         assertThat(output()).containsExactly(orphanRow);
-        assertThat(orphanRow.impressionId).isEqualTo("i-unknown");
-        assertThat(orphanRow.adId).isNull();
-        assertThat(orphanRow.impressionTime).isNull();
+        assertThat(orphanRow.impressionId()).isEqualTo("i-unknown");
+        assertThat(orphanRow.adId()).isNull();
+        assertThat(orphanRow.impressionTime()).isNull();
 
         watermark(at(0, 0) + BOUND);
         assertThat(output()).containsExactly(orphanRow, JoinedRow.impressionOnly(imp));
@@ -226,9 +226,9 @@ class OuterIntervalJoinHarnessTest {
         watermark(last + BOUND);
         assertDrained();
         List<JoinedRow> out = output();
-        assertThat(out.stream().filter(r -> r.clickId == null)).hasSize(3 * 3600 - 4320);
-        assertThat(out.stream().filter(r -> r.adId == null)).hasSize(3 * 3600 / 10);
-        assertThat(out.stream().filter(r -> r.adId != null && r.clickId != null)).hasSize(4320);
+        assertThat(out.stream().filter(r -> r.clickId() == null)).hasSize(3 * 3600 - 4320);
+        assertThat(out.stream().filter(r -> r.adId() == null)).hasSize(3 * 3600 / 10);
+        assertThat(out.stream().filter(r -> r.adId() != null && r.clickId() != null)).hasSize(4320);
     }
 
     @Test
@@ -247,7 +247,8 @@ class OuterIntervalJoinHarnessTest {
                             r.nextBoolean()
                                     ? r.nextLong(BOUND + 1)
                                     : r.nextLong(-MINUTE, 2 * BOUND);
-                    clicks.add(click("c" + i + "-" + k, imp.impressionId, imp.eventTime + delta));
+                    clicks.add(
+                            click("c" + i + "-" + k, imp.impressionId(), imp.eventTime() + delta));
                 }
             }
             // Arrival order: by time, shuffled within 2 minutes; watermark trails by 3 minutes.
@@ -274,13 +275,17 @@ class OuterIntervalJoinHarnessTest {
     }
 
     private static long time(Object o) {
-        return o instanceof AdImpression ? ((AdImpression) o).eventTime : ((AdClick) o).eventTime;
+        return o instanceof AdImpression
+                ? ((AdImpression) o).eventTime()
+                : ((AdClick) o).eventTime();
     }
 
     /** A deterministic arrival delay of up to 2 minutes. */
     private static long jitter(Object o) {
         String id =
-                o instanceof AdImpression ? ((AdImpression) o).impressionId : ((AdClick) o).clickId;
+                o instanceof AdImpression
+                        ? ((AdImpression) o).impressionId()
+                        : ((AdClick) o).clickId();
         return Math.floorMod(id.hashCode(), 2 * (int) MINUTE);
     }
 }

@@ -61,28 +61,28 @@ class AuditAggregatorTest {
             List<AuditRow> rows = h.extractOutputValues();
             assertThat(rows).hasSize(1);
             AuditRow r = rows.get(0);
-            assertThat(r.windowStart).isEqualTo(at(10, 0));
-            assertThat(r.windowEnd).isEqualTo(at(11, 0));
-            assertThat(r.onTimeCount).isEqualTo(6);
-            assertThat(r.lateCount).isEqualTo(3);
-            assertThat(r.lostCount).isEqualTo(1);
-            assertThat(r.maxLatenessMs).isEqualTo(40 * MINUTE);
+            assertThat(r.windowStart()).isEqualTo(at(10, 0));
+            assertThat(r.windowEnd()).isEqualTo(at(11, 0));
+            assertThat(r.onTimeCount()).isEqualTo(6);
+            assertThat(r.lateCount()).isEqualTo(3);
+            assertThat(r.lostCount()).isEqualTo(1);
+            assertThat(r.maxLatenessMs()).isEqualTo(40 * MINUTE);
             // lateness sorted: 100, 200, 300, 2400000; inclusive p50 = 2nd of 4, p99 = 4th
-            assertThat(r.p50LatenessMs).isEqualTo(200);
-            assertThat(r.p99LatenessMs).isEqualTo(40 * MINUTE);
-            assertThat(r.affectedUsers).isEqualTo(3);
-            assertThat(r.lateRatio).isEqualTo(0.4);
+            assertThat(r.p50LatenessMs()).isEqualTo(200);
+            assertThat(r.p99LatenessMs()).isEqualTo(40 * MINUTE);
+            assertThat(r.affectedUsers()).isEqualTo(3);
+            assertThat(r.lateRatio()).isEqualTo(0.4);
 
             h.processWatermark(at(12, 0) - 1);
             List<AuditRow> all = h.extractOutputValues();
             assertThat(all).hasSize(2);
             AuditRow quiet = all.get(1);
-            assertThat(quiet.onTimeCount).isEqualTo(1);
-            assertThat(quiet.maxLatenessMs).isNull();
-            assertThat(quiet.p50LatenessMs).isNull();
-            assertThat(quiet.p99LatenessMs).isNull();
-            assertThat(quiet.affectedUsers).isZero();
-            assertThat(quiet.lateRatio).isZero();
+            assertThat(quiet.onTimeCount()).isEqualTo(1);
+            assertThat(quiet.maxLatenessMs()).isNull();
+            assertThat(quiet.p50LatenessMs()).isNull();
+            assertThat(quiet.p99LatenessMs()).isNull();
+            assertThat(quiet.affectedUsers()).isZero();
+            assertThat(quiet.lateRatio()).isZero();
 
             assertThat(h.numEventTimeTimers()).isZero();
             assertThat(h.numKeyedStateEntries()).isZero();
@@ -120,7 +120,7 @@ class AuditAggregatorTest {
         assertThat(AuditAccumulatorSerializer.INSTANCE.copy(a).toRow(0, MINUTE))
                 .isEqualTo(a.toRow(0, MINUTE));
         // 1000 values 0..999: KLL is approximate beyond k=200 items, within ~1.65% in rank
-        assertThat(a.toRow(0, MINUTE).p50LatenessMs).isBetween(450L, 550L);
-        assertThat(a.toRow(0, MINUTE).affectedUsers).isEqualTo(50);
+        assertThat(a.toRow(0, MINUTE).p50LatenessMs()).isBetween(450L, 550L);
+        assertThat(a.toRow(0, MINUTE).affectedUsers()).isEqualTo(50);
     }
 }

@@ -82,30 +82,15 @@ class LateAuditITCase {
     private ParsedOptions options() {
         return LateAuditOptions.optionSet()
                 .parse(
-                        "--bootstrap-servers",
-                        KAFKA.bootstrapServers(),
-                        "--input-topic",
-                        input,
-                        "--output-topic",
-                        audit,
-                        "--sample-topic",
-                        samples,
-                        "--sample-rate",
-                        Double.toString(RATE),
-                        "--dlq-topic",
-                        dlq,
-                        "--group-id",
-                        "it-" + input,
-                        "--transactional-id-prefix",
-                        "it-" + input,
-                        "--starting-offsets",
-                        "earliest",
-                        "--checkpoint-interval",
-                        "300ms",
-                        "--state-backend",
-                        "hashmap",
-                        "--parallelism",
-                        "2");
+                        KAFKA.jobArgs(input)
+                                .with("--input-topic", input)
+                                .with("--output-topic", audit)
+                                .with("--sample-topic", samples)
+                                .with("--sample-rate", RATE)
+                                .with("--dlq-topic", dlq)
+                                .with("--state-backend", "hashmap")
+                                .with("--parallelism", 2)
+                                .toArray());
     }
 
     // ---- input ----

@@ -13,6 +13,7 @@ import dev.eventflow.common.event.Json;
 import dev.eventflow.common.event.UserEvent;
 import dev.eventflow.common.flink.JobEnvironment;
 import dev.eventflow.common.testing.FlinkTestCluster;
+import dev.eventflow.common.testing.JobArgs;
 import dev.eventflow.common.testing.KafkaExtension;
 import dev.eventflow.jobs.TestEvents;
 import dev.eventflow.jobs.windowagg.ExpectedWindows;
@@ -76,38 +77,26 @@ class ReconcileITCase {
         dlq = KAFKA.uniqueTopic("user-events-dlq", 1);
     }
 
-    private List<String> common() {
-        return new ArrayList<>(
-                List.of(
-                        "--bootstrap-servers",
-                        KAFKA.bootstrapServers(),
-                        "--input-topic",
-                        input,
-                        "--dlq-topic",
-                        dlq,
-                        "--group-id",
-                        "it-" + input,
-                        "--state-backend",
-                        "hashmap",
-                        "--parallelism",
-                        "2"));
+    /** What both the reconcile job and the fast path it checks take. */
+    private JobArgs common() {
+        return JobArgs.empty()
+                .with("--bootstrap-servers", KAFKA.bootstrapServers())
+                .with("--input-topic", input)
+                .with("--dlq-topic", dlq)
+                .with("--group-id", "it-" + input)
+                .with("--state-backend", "hashmap")
+                .with("--parallelism", 2);
     }
 
     private ParsedOptions reconcileOptions() {
-        List<String> args = common();
-        args.addAll(
-                List.of(
-                        "--transactional-id-prefix",
-                        "it-reconcile-" + input,
-                        "--fast-topic",
-                        fast,
-                        "--output-topic",
-                        report,
-                        "--from",
-                        Instant.ofEpochMilli(FROM).toString(),
-                        "--to",
-                        Long.toString(TO)));
-        return ReconcileOptions.optionSet().parse(args.toArray(new String[0]));
+        return ReconcileOptions.optionSet()
+                .parse(
+                        common().with("--transactional-id-prefix", "it-reconcile-" + input)
+                                .with("--fast-topic", fast)
+                                .with("--output-topic", report)
+                                .with("--from", Instant.ofEpochMilli(FROM))
+                                .with("--to", TO)
+                                .toArray());
     }
 
     /** The fast path's row for a ground-truth window (small session sets: HLL is exact). */
@@ -203,22 +192,16 @@ class ReconcileITCase {
         produce(inside);
 
         // The fast path: window-aggregation --bounded over everything (disorder < delay: no late).
-        List<String> args = common();
-        args.addAll(
-                List.of(
-                        "--transactional-id-prefix",
-                        "it-fast-" + input,
-                        "--output-topic",
-                        fast,
-                        "--late-topic",
-                        fast,
-                        "--starting-offsets",
-                        "earliest",
-                        "--bounded",
-                        "--checkpoint-interval",
-                        "500ms"));
         ParsedOptions fastOptions =
-                WindowAggregationOptions.optionSet().parse(args.toArray(new String[0]));
+                WindowAggregationOptions.optionSet()
+                        .parse(
+                                common().with("--transactional-id-prefix", "it-fast-" + input)
+                                        .with("--output-topic", fast)
+                                        .with("--late-topic", fast)
+                                        .with("--starting-offsets", "earliest")
+                                        .flag("--bounded")
+                                        .with("--checkpoint-interval", "500ms")
+                                        .toArray());
         StreamExecutionEnvironment env =
                 JobEnvironment.create(
                         fastOptions, WindowAggregationJob.NAME, RuntimeExecutionMode.STREAMING);
