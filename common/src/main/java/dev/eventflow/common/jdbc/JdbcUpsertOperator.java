@@ -147,8 +147,12 @@ public final class JdbcUpsertOperator<T> extends AbstractStreamOperator<DeadLett
             if (!SqlStates.isDataError(e)) throw failure(e);
             writeOneByOne();
         } finally {
-            upsert.clearBatch();
             batch.clear();
+            try {
+                upsert.clearBatch();
+            } catch (SQLException closed) {
+                // the connection is gone; the task is failing with the error that matters
+            }
         }
     }
 

@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.ThreadSafeSimpleCounter;
 import org.apache.flink.streaming.api.functions.async.ResultFuture;
 import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
 import org.slf4j.Logger;
@@ -90,11 +91,13 @@ public final class RedisProfileLookup extends RichAsyncFunction<UserEvent, Enric
     @Override
     public void open(OpenContext openContext) {
         var metrics = getRuntimeContext().getMetricGroup();
-        hits = metrics.counter("redisLookupHits");
-        misses = metrics.counter("redisLookupMisses");
-        timeouts = metrics.counter("redisLookupTimeouts");
-        unavailable = metrics.counter("redisLookupUnavailable");
-        errors = metrics.counter("redisLookupErrors");
+        // Lookups complete on Lettuce's I/O threads and timeouts on the task's: thread-safe
+        // counters.
+        hits = metrics.counter("redisLookupHits", new ThreadSafeSimpleCounter());
+        misses = metrics.counter("redisLookupMisses", new ThreadSafeSimpleCounter());
+        timeouts = metrics.counter("redisLookupTimeouts", new ThreadSafeSimpleCounter());
+        unavailable = metrics.counter("redisLookupUnavailable", new ThreadSafeSimpleCounter());
+        errors = metrics.counter("redisLookupErrors", new ThreadSafeSimpleCounter());
         resources =
                 ClientResources.builder()
                         .reconnectDelay(
