@@ -59,15 +59,7 @@ public final class JoinsJob extends SuiteJob {
     public static final String NAME = "joins";
 
     /** The two streams of a stream-stream join. */
-    public static final class Outputs {
-        public final DataStream<JoinedRow> joined;
-        public final DataStream<LateRow> late;
-
-        Outputs(DataStream<JoinedRow> joined, DataStream<LateRow> late) {
-            this.joined = joined;
-            this.late = late;
-        }
-    }
+    public record Outputs(DataStream<JoinedRow> joined, DataStream<LateRow> late) {}
 
     public JoinsJob() {
         super(

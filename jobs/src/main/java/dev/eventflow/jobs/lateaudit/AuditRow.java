@@ -16,30 +16,4 @@ public record AuditRow(
         Long p50LatenessMs,
         Long p99LatenessMs,
         long affectedUsers,
-        double lateRatio) {
-
-    @Override
-    public String toString() {
-        return "AuditRow{["
-                + java.time.Instant.ofEpochMilli(windowStart)
-                + ", "
-                + java.time.Instant.ofEpochMilli(windowEnd)
-                + ") on_time="
-                + onTimeCount
-                + " late="
-                + lateCount
-                + " lost="
-                + lostCount
-                + " max="
-                + maxLatenessMs
-                + " p50="
-                + p50LatenessMs
-                + " p99="
-                + p99LatenessMs
-                + " users="
-                + affectedUsers
-                + " ratio="
-                + lateRatio
-                + "}";
-    }
-}
+        double lateRatio) {}

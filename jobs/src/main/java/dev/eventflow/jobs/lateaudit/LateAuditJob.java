@@ -44,15 +44,7 @@ public final class LateAuditJob extends SuiteJob {
     public static final String NAME = "late-audit";
 
     /** The streams the topology produces. */
-    public static final class Outputs {
-        public final DataStream<AuditRow> audit;
-        public final DataStream<LateSample> samples;
-
-        Outputs(DataStream<AuditRow> audit, DataStream<LateSample> samples) {
-            this.audit = audit;
-            this.samples = samples;
-        }
-    }
+    public record Outputs(DataStream<AuditRow> audit, DataStream<LateSample> samples) {}
 
     public LateAuditJob() {
         super(

@@ -1,5 +1,7 @@
 package dev.eventflow.jobs.reconcile;
 
+import static java.time.Instant.ofEpochMilli;
+
 import dev.eventflow.jobs.windowstats.WindowResult;
 
 /**
@@ -63,18 +65,8 @@ public class DiffRow {
 
     @Override
     public String toString() {
-        return "DiffRow{"
-                + kind
-                + " "
-                + userId
-                + " ["
-                + java.time.Instant.ofEpochMilli(windowStart)
-                + ", "
-                + java.time.Instant.ofEpochMilli(windowEnd)
-                + ") fields="
-                + fields
-                + " hll="
-                + hllError
-                + "}";
+        return String.format(
+                "DiffRow{%s %s [%s, %s) fields=%s hll=%d}",
+                kind, userId, ofEpochMilli(windowStart), ofEpochMilli(windowEnd), fields, hllError);
     }
 }

@@ -59,19 +59,11 @@ public final class ReconcileJob extends SuiteJob {
 
     public static final String NAME = "reconcile";
 
-    /** The streams the topology produces. */
-    public static final class Outputs {
-        /** Every (user, window) that does not match. */
-        public final DataStream<DiffRow> differences;
-
-        /** One summary per compared window. */
-        public final DataStream<WindowSummary> windows;
-
-        Outputs(DataStream<DiffRow> differences, DataStream<WindowSummary> windows) {
-            this.differences = differences;
-            this.windows = windows;
-        }
-    }
+    /**
+     * The streams the topology produces: every (user, window) that does not match, and one summary
+     * per compared window.
+     */
+    public record Outputs(DataStream<DiffRow> differences, DataStream<WindowSummary> windows) {}
 
     /** What the last run of this instance reported (null before its first run ends). */
     private volatile Result lastResult;

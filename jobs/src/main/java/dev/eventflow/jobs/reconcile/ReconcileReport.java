@@ -32,40 +32,32 @@ public final class ReconcileReport {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
-    /** Totals over every compared window. */
+    /** How many windows were compared. */
     public long windows;
 
-    public long expectedRows;
-    public long fastRows;
-    public long matching;
-    public long missing;
-    public long extra;
-    public long duplicate;
-    public long different;
-    public long hllError;
-    public long hllOutliers;
-    public long expectedEvents;
-    public long fastEvents;
-    public double maxHllRelativeError;
+    /** Totals over every compared window (its window bounds unset). */
+    public final WindowSummary totals = new WindowSummary();
+
     public final List<JsonNode> windowRows;
 
     private ReconcileReport(List<JsonNode> windowRows) {
         this.windowRows = windowRows;
         for (JsonNode w : windowRows) {
             windows++;
-            expectedRows += w.get("expected_rows").asLong();
-            fastRows += w.get("fast_rows").asLong();
-            matching += w.get("matching").asLong();
-            missing += w.get("missing").asLong();
-            extra += w.get("extra").asLong();
-            duplicate += w.get("duplicate").asLong();
-            different += w.get("different").asLong();
-            hllError += w.get("hll_error").asLong();
-            hllOutliers += w.get("hll_outliers").asLong();
-            expectedEvents += w.get("expected_events").asLong();
-            fastEvents += w.get("fast_events").asLong();
-            maxHllRelativeError =
-                    Math.max(maxHllRelativeError, w.get("max_hll_relative_error").asDouble());
+            totals.expectedRows += w.get("expected_rows").asLong();
+            totals.fastRows += w.get("fast_rows").asLong();
+            totals.matching += w.get("matching").asLong();
+            totals.missing += w.get("missing").asLong();
+            totals.extra += w.get("extra").asLong();
+            totals.duplicate += w.get("duplicate").asLong();
+            totals.different += w.get("different").asLong();
+            totals.hllError += w.get("hll_error").asLong();
+            totals.hllOutliers += w.get("hll_outliers").asLong();
+            totals.expectedEvents += w.get("expected_events").asLong();
+            totals.fastEvents += w.get("fast_events").asLong();
+            totals.maxHllRelativeError =
+                    Math.max(
+                            totals.maxHllRelativeError, w.get("max_hll_relative_error").asDouble());
         }
     }
 
@@ -103,29 +95,31 @@ public final class ReconcileReport {
                 String.format(
                         Locale.ROOT,
                         "  rows:   accurate %d, fast path %d; matching %d, missing %d, extra %d, duplicate %d, different %d, hll_error %d%n",
-                        expectedRows,
-                        fastRows,
-                        matching,
-                        missing,
-                        extra,
-                        duplicate,
-                        different,
-                        hllError));
-        long notCounted = expectedEvents - fastEvents;
+                        totals.expectedRows,
+                        totals.fastRows,
+                        totals.matching,
+                        totals.missing,
+                        totals.extra,
+                        totals.duplicate,
+                        totals.different,
+                        totals.hllError));
+        long notCounted = totals.expectedEvents - totals.fastEvents;
         sb.append(
                 String.format(
                         Locale.ROOT,
                         "  events: accurate %d, fast path %d (%d = %.3f%% not counted by the fast path)%n",
-                        expectedEvents,
-                        fastEvents,
+                        totals.expectedEvents,
+                        totals.fastEvents,
                         notCounted,
-                        expectedEvents == 0 ? 0.0 : 100.0 * notCounted / expectedEvents));
+                        totals.expectedEvents == 0
+                                ? 0.0
+                                : 100.0 * notCounted / totals.expectedEvents));
         sb.append(
                 String.format(
                         Locale.ROOT,
                         "  hll:    max relative error %.3f%%, %d row(s) beyond 3 standard errors%n",
-                        100 * maxHllRelativeError,
-                        hllOutliers));
+                        100 * totals.maxHllRelativeError,
+                        totals.hllOutliers));
         List<JsonNode> bad =
                 windowRows.stream()
                         .filter(w -> problems(w) > 0)

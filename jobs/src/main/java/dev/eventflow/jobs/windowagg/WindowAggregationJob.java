@@ -51,15 +51,7 @@ public final class WindowAggregationJob extends SuiteJob {
     public static final String NAME = "window-aggregation";
 
     /** The two streams the topology produces. */
-    public static final class Outputs {
-        public final DataStream<WindowResult> results;
-        public final DataStream<LateEvent> late;
-
-        Outputs(DataStream<WindowResult> results, DataStream<LateEvent> late) {
-            this.results = results;
-            this.late = late;
-        }
-    }
+    public record Outputs(DataStream<WindowResult> results, DataStream<LateEvent> late) {}
 
     public WindowAggregationJob() {
         super(

@@ -233,12 +233,13 @@ class ReconcileITCase {
             assertThat(w.get("different").asLong() + w.get("duplicate").asLong()).isZero();
             assertThat(w.get("hll_outliers").asLong()).isZero();
         }
-        assertThat(result.report.expectedRows).isEqualTo(truth.size());
-        assertThat(result.report.fastRows).isEqualTo(truth.size());
-        assertThat(result.report.matching + result.report.hllError).isEqualTo(truth.size());
-        assertThat(result.report.expectedEvents)
+        assertThat(result.report.totals.expectedRows).isEqualTo(truth.size());
+        assertThat(result.report.totals.fastRows).isEqualTo(truth.size());
+        assertThat(result.report.totals.matching + result.report.totals.hllError)
+                .isEqualTo(truth.size());
+        assertThat(result.report.totals.expectedEvents)
                 .isEqualTo(truth.values().stream().mapToLong(r -> r.events).sum());
-        assertThat(result.report.fastEvents).isEqualTo(result.report.expectedEvents);
+        assertThat(result.report.totals.fastEvents).isEqualTo(result.report.totals.expectedEvents);
 
         // Only the heavy user's windows can carry an HLL error, and the exact count is exact.
         assertThat(diffRows).isNotEmpty();
@@ -366,10 +367,11 @@ class ReconcileITCase {
         }
         assertThat(reported).isEqualTo(problemsByWindow);
         // Each dropped event lies in 5 windows, all inside the range; the ghost adds 1 event.
-        assertThat(result.report.expectedEvents - result.report.fastEvents).isEqualTo(3 * 5 - 1);
+        assertThat(result.report.totals.expectedEvents - result.report.totals.fastEvents)
+                .isEqualTo(3 * 5 - 1);
         // The dropped events' new sessions are data loss, not sketch error.
-        assertThat(result.report.hllOutliers).isZero();
-        assertThat(result.report.maxHllRelativeError).isZero();
+        assertThat(result.report.totals.hllOutliers).isZero();
+        assertThat(result.report.totals.maxHllRelativeError).isZero();
         assertThat(result.text).contains("worst windows").doesNotContain("no differences");
 
         List<ConsumerRecord<byte[], byte[]>> dead =

@@ -68,8 +68,8 @@ class ReconcileTopologyTest {
         ReconcileJob.Outputs out = ReconcileJob.defineWorkflow(in, fastIn, SPEC, range);
         List<DiffRow> diffs = new ArrayList<>();
         List<WindowSummary> summaries = new ArrayList<>();
-        try (CloseableIterator<DiffRow> d = out.differences.collectAsync();
-                CloseableIterator<WindowSummary> s = out.windows.collectAsync()) {
+        try (CloseableIterator<DiffRow> d = out.differences().collectAsync();
+                CloseableIterator<WindowSummary> s = out.windows().collectAsync()) {
             env.execute("reconcile-topology-test");
             d.forEachRemaining(diffs::add);
             s.forEachRemaining(summaries::add);

@@ -46,7 +46,7 @@ class WindowAggregationTopologyTest {
                         .uid("test-watermarks");
         WindowAggregationJob.Outputs out = WindowAggregationJob.defineWorkflow(input, spec);
         List<WindowResult> results = new ArrayList<>();
-        try (CloseableIterator<WindowResult> it = out.results.collectAsync()) {
+        try (CloseableIterator<WindowResult> it = out.results().collectAsync()) {
             env.execute("topology-test");
             it.forEachRemaining(results::add);
         }

@@ -60,7 +60,7 @@ final class WindowChain implements AutoCloseable {
                                 .fromData(TypeInformation.of(UserEvent.class), new UserEvent())
                                 .uid("in"));
         OneInputTransformation<UserEvent, WindowResult> windowT =
-                (OneInputTransformation<UserEvent, WindowResult>) out.results.getTransformation();
+                (OneInputTransformation<UserEvent, WindowResult>) out.results().getTransformation();
         OneInputTransformation<UserEvent, UserEvent> routerT =
                 (OneInputTransformation<UserEvent, UserEvent>)
                         windowT.getTransitivePredecessors().stream()

@@ -37,7 +37,8 @@ class WindowOperatorHarnessTest {
                                 .uid("in"),
                         spec);
         StreamOperatorFactory<WindowResult> window =
-                ((OneInputTransformation<UserEvent, WindowResult>) out.results.getTransformation())
+                ((OneInputTransformation<UserEvent, WindowResult>)
+                                out.results().getTransformation())
                         .getOperatorFactory();
         KeyedOneInputStreamOperatorTestHarness<String, UserEvent, WindowResult> h =
                 new KeyedOneInputStreamOperatorTestHarness<>(window, new UserIdKey(), Types.STRING);
