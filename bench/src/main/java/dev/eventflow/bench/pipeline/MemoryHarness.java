@@ -112,8 +112,8 @@ public final class MemoryHarness {
                                     events,
                                     new AuditSpec(300_000, 1_800_000, 60_000, 12),
                                     new LateSampler(0.05));
-                    out.audit.sinkTo(new DiscardingSink<>());
-                    out.samples.sinkTo(new DiscardingSink<>());
+                    out.audit().sinkTo(new DiscardingSink<>());
+                    out.samples().sinkTo(new DiscardingSink<>());
                 });
 
         public final String label;
@@ -134,8 +134,8 @@ public final class MemoryHarness {
             BiFunction<DataStream<UserEvent>, WindowSpec, WindowAggregationJob.Outputs> define) {
         return events -> {
             WindowAggregationJob.Outputs out = define.apply(events, SPEC);
-            out.results.sinkTo(new DiscardingSink<>());
-            out.late.sinkTo(new DiscardingSink<>());
+            out.results().sinkTo(new DiscardingSink<>());
+            out.late().sinkTo(new DiscardingSink<>());
         };
     }
 
