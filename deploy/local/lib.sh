@@ -10,7 +10,8 @@ RUN_DIR="${EVENTFLOW_RUN_DIR:-$LOCAL_DIR/run}"
 RUN_CONF_DIR="$RUN_DIR/conf"
 LOG_DIR="$RUN_DIR/log"
 PID_DIR="$RUN_DIR/pids"
-# Flink looks for plugins (file systems, metric reporters) here; none are needed locally.
+# Flink looks for plugins (file systems, metric reporters) here; none are needed locally (the
+# Prometheus reporter is on the classpath, see pom.xml).
 export FLINK_PLUGINS_DIR="$RUN_DIR/plugins"
 
 # Must match conf/config.yaml and conf/kafka-server.properties.
@@ -20,6 +21,8 @@ BOOTSTRAP_SERVERS="localhost:$KAFKA_PORT"
 FLINK_REST_PORT=18081
 FLINK_RPC_PORT=16123
 FLINK_BLOB_PORT=16124
+# The Prometheus reporters of the JobManager and the TaskManagers (conf/config.yaml).
+FLINK_METRICS_PORTS=19249-19258
 
 JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 MVN="${MVN:-mvn}"

@@ -1,5 +1,6 @@
 package dev.eventflow.jobs;
 
+import dev.eventflow.common.config.EffectiveConfig;
 import dev.eventflow.common.config.Option;
 import dev.eventflow.common.config.OptionSet;
 import dev.eventflow.common.config.ParsedOptions;
@@ -12,6 +13,8 @@ import java.util.function.Supplier;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One job of the suite, as the {@link Launcher} sees it, and the skeleton every job runs on. A job
@@ -24,6 +27,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * class or to {@code OptionGroups}, not to six jobs.
  */
 public abstract class SuiteJob {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SuiteJob.class);
 
     private final String name;
     private final String summary;
@@ -141,6 +146,14 @@ public abstract class SuiteJob {
     }
 
     /**
+     * Every option of this job with the value the run uses, and the Kafka properties, secrets
+     * masked: the line {@link #run} logs at start.
+     */
+    public final String effectiveConfiguration(ParsedOptions options) {
+        return EffectiveConfig.describe(options(), options);
+    }
+
+    /**
      * Checks the environment, builds the pipeline and executes it in {@link #executionMode()};
      * returns when the job ends.
      *
@@ -151,6 +164,7 @@ public abstract class SuiteJob {
         StreamExecutionEnvironment env = JobEnvironment.create(options, name, executionMode);
         AfterRun afterRun = prepareRun(env, options);
         String runName = runName(options);
+        LOG.info("{} effective configuration: {}", runName, effectiveConfiguration(options));
         System.out.println(runName + ": " + banner(options));
         if (JobEnvironment.isStandalone()) {
             System.out.println(

@@ -157,6 +157,21 @@ public final class CommonOptions {
                     .check(p -> p >= 1, "must be >= 1");
 
     /** The common options in {@code --help} order. */
+    public static final Option<Integer> METRICS_PORT =
+            Option.integer(
+                            "metrics-port",
+                            0,
+                            "java -jar runs: serve Prometheus metrics on this port (0 = off; a"
+                                    + " cluster is configured in its own config)")
+                    .check(p -> p >= 0 && p <= 65535, "must be a port number (0 = off)");
+
+    public static final Option<Duration> PROGRESS_LOG_INTERVAL =
+            Option.duration(
+                    "progress-log-interval",
+                    Duration.ofSeconds(30),
+                    "java -jar runs: log one progress line (records in/out, late, DLQ, watermark,"
+                            + " Kafka lag) this often (0 = off)");
+
     public static final List<Option<?>> ALL =
             List.of(
                     BOOTSTRAP_SERVERS,
@@ -180,5 +195,7 @@ public final class CommonOptions {
                     TRANSACTION_TIMEOUT,
                     CREATE_TOPICS,
                     TOPIC_PARTITIONS,
-                    TOPIC_REPLICATION_FACTOR);
+                    TOPIC_REPLICATION_FACTOR,
+                    METRICS_PORT,
+                    PROGRESS_LOG_INTERVAL);
 }

@@ -69,9 +69,13 @@ public final class OptionGroups {
                     CommonOptions.TOPIC_PARTITIONS,
                     CommonOptions.TOPIC_REPLICATION_FACTOR);
 
+    /** Metrics export and the progress log of a java -jar run. */
+    public static final List<Option<?>> OBSERVABILITY =
+            List.of(CommonOptions.METRICS_PORT, CommonOptions.PROGRESS_LOG_INTERVAL);
+
     /** The groups of every job, bounded or not. */
     public static final List<List<Option<?>>> EVERY_JOB =
-            List.of(KAFKA_INPUT, KAFKA_OUTPUT, RUNTIME, TOPIC_CREATION);
+            List.of(KAFKA_INPUT, KAFKA_OUTPUT, RUNTIME, TOPIC_CREATION, OBSERVABILITY);
 
     /** The groups every continuous job adds to {@link #EVERY_JOB}. */
     public static final List<List<Option<?>>> STREAMING_JOB =

@@ -60,6 +60,11 @@ public final class JobEnvironment {
         if (o.get(CommonOptions.STATE_BACKEND) == CommonOptions.StateBackend.ROCKSDB) {
             conf.setString("state.backend.type", "rocksdb");
             conf.setString("execution.checkpointing.incremental", "true");
+            // State size per operator and state, as metrics: RocksDB's own estimates, cheap (read
+            // from its properties at each report), labelled by state name.
+            conf.setString("state.backend.rocksdb.metrics.estimate-num-keys", "true");
+            conf.setString("state.backend.rocksdb.metrics.estimate-live-data-size", "true");
+            conf.setString("state.backend.rocksdb.metrics.column-family-as-variable", "true");
         } else {
             conf.setString("state.backend.type", "hashmap");
         }
@@ -101,9 +106,43 @@ public final class JobEnvironment {
                 conf.setString("parallelism.default", Integer.toString(LOCAL_DEFAULT_PARALLELISM));
             }
             conf.setString("rest.port", Integer.toString(freeLocalPort(8081, 8099)));
+            conf.addAll(localReporters(o));
             return StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
         }
         return StreamExecutionEnvironment.getExecutionEnvironment(conf);
+    }
+
+    /** The Prometheus reporter's name in a configuration (metrics.reporter.prom.*). */
+    public static final String PROMETHEUS_REPORTER = "prom";
+
+    /** The progress log reporter's name (metrics.reporter.progress.*). */
+    public static final String PROGRESS_REPORTER = "progress";
+
+    /**
+     * The metric reporters of a run that starts its own MiniCluster (java -jar, or a test that
+     * passes them to its cluster): Flink's Prometheus reporter on {@code --metrics-port} (0 = off),
+     * and the progress log every {@code --progress-log-interval} (0 = off). A cluster configures
+     * its reporters in its own config; these settings would be ignored there.
+     */
+    public static Configuration localReporters(ParsedOptions o) {
+        Configuration conf = new Configuration();
+        int port = o.get(CommonOptions.METRICS_PORT);
+        if (port > 0) {
+            String prefix = "metrics.reporter." + PROMETHEUS_REPORTER + ".";
+            conf.setString(
+                    prefix + "factory.class",
+                    "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
+            conf.setString(prefix + "port", Integer.toString(port));
+        }
+        java.time.Duration interval = o.get(CommonOptions.PROGRESS_LOG_INTERVAL);
+        if (!interval.isZero()) {
+            String prefix = "metrics.reporter." + PROGRESS_REPORTER + ".";
+            conf.setString(
+                    prefix + "factory.class",
+                    "dev.eventflow.common.metrics.ProgressLogReporterFactory");
+            conf.setString(prefix + "interval", interval.toMillis() + " ms");
+        }
+        return conf;
     }
 
     /** The first free port in the range (the web UI's), or 0 (any) if all are taken. */

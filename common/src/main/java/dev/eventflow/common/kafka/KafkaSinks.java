@@ -44,7 +44,8 @@ public final class KafkaSinks {
 
     /**
      * @param role short, stable name of this sink within the job ({@code out}, {@code late}, {@code
-     *     dlq}); it makes the transactional id unique per sink
+     *     dlq}); it makes the transactional id unique per sink, and labels the sink's {@code
+     *     eventflow_records_out_total}
      */
     public static <T> KafkaSink<T> create(
             ParsedOptions o,
@@ -55,7 +56,8 @@ public final class KafkaSinks {
         KafkaSinkBuilder<T> b =
                 KafkaSink.<T>builder()
                         .setBootstrapServers(o.get(CommonOptions.BOOTSTRAP_SERVERS))
-                        .setRecordSerializer(serializer)
+                        .setRecordSerializer(
+                                new CountingRecordSerializationSchema<>(serializer, role))
                         .setDeliveryGuarantee(
                                 delivery == CommonOptions.Delivery.EXACTLY_ONCE
                                         ? DeliveryGuarantee.EXACTLY_ONCE

@@ -1,6 +1,7 @@
 package dev.eventflow.jobs.dedup;
 
 import dev.eventflow.common.event.UserEvent;
+import dev.eventflow.common.metrics.SuiteMetrics;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -30,8 +31,16 @@ public final class DedupFunction extends KeyedProcessFunction<String, UserEvent,
     private final long horizonMs;
 
     private transient ValueState<Long> forgetAt;
+
+    /** Copies dropped within the horizon. */
+    public static final String DUPLICATES_DROPPED = "eventflow_duplicates_dropped_total";
+
+    /** Events that arrived after their horizon had passed and were passed on unremembered. */
+    public static final String PASSED_BEYOND_HORIZON = "eventflow_passed_beyond_horizon_total";
+
     private transient Counter duplicatesDropped;
     private transient Counter passedBeyondHorizon;
+    private transient SuiteMetrics.WatermarkLag watermarkLag;
 
     public DedupFunction(long horizonMs) {
         if (horizonMs <= 0) throw new IllegalArgumentException("horizon must be positive");
@@ -41,13 +50,16 @@ public final class DedupFunction extends KeyedProcessFunction<String, UserEvent,
     @Override
     public void open(OpenContext openContext) {
         forgetAt = getRuntimeContext().getState(new ValueStateDescriptor<>(STATE_NAME, Types.LONG));
-        duplicatesDropped = getRuntimeContext().getMetricGroup().counter("duplicatesDropped");
-        passedBeyondHorizon = getRuntimeContext().getMetricGroup().counter("passedBeyondHorizon");
+        SuiteMetrics metrics = SuiteMetrics.of(getRuntimeContext());
+        duplicatesDropped = metrics.counter(DUPLICATES_DROPPED);
+        passedBeyondHorizon = metrics.counter(PASSED_BEYOND_HORIZON);
+        watermarkLag = metrics.watermarkLag();
     }
 
     @Override
     public void processElement(UserEvent event, Context ctx, Collector<UserEvent> out)
             throws Exception {
+        watermarkLag.observe(ctx.timerService().currentWatermark());
         if (forgetAt.value() != null) {
             duplicatesDropped.inc();
             return;
@@ -64,6 +76,7 @@ public final class DedupFunction extends KeyedProcessFunction<String, UserEvent,
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<UserEvent> out) {
+        watermarkLag.observe(ctx.timerService().currentWatermark());
         forgetAt.clear();
     }
 

@@ -26,8 +26,9 @@ import org.apache.kafka.common.TopicPartition;
  * spark.streams.active: print(q.lastProgress)}: one look at the Kafka topics and consumer group
  * (offsets, lag, newest event time per partition, read_committed vs read_uncommitted output) and,
  * with {@code --rest-url}, at the running job through Flink's REST API (records in/out, watermarks,
- * checkpoints, backpressure), then one verdict per check: {@code PROBLEM: ...} with the likely
- * cause and fix, or {@code ok: ...}.
+ * checkpoints, backpressure, state and checkpoint sizes per operator; or, with {@code
+ * --prometheus-url}, the state facts from Prometheus), then one verdict per check: {@code PROBLEM:
+ * ...} with the likely cause and fix, or {@code ok: ...}.
  *
  * <p>Exit codes: 0 no problem found, 3 a problem found, 2 bad options, 1 Kafka unreachable.
  */
@@ -56,7 +57,8 @@ public final class Diagnose implements Tool {
                     set.help(
                             "usage: "
                                     + NAME
-                                    + " --bootstrap-servers B [--rest-url URL] [--job NAME_OR_ID]"
+                                    + " --bootstrap-servers B [--rest-url URL] [--prometheus-url URL]"
+                                    + " [--job NAME_OR_ID]"
                                     + " [--option value ...]\n\n"
                                     + summary()
                                     + "\nExit codes: 0 no problem found, 3 problem(s) found, 2 bad"
@@ -115,6 +117,26 @@ public final class Diagnose implements Tool {
             err.println("error: reading from Kafka failed: " + e);
             return 1;
         }
+        String prometheusUrl = o.get(DiagnoseOptions.PROMETHEUS_URL);
+        if (prometheusUrl != null) {
+            String jobName =
+                    flink.flatMap(Flink::job)
+                            .map(j -> j.summary().name())
+                            .orElse(
+                                    requested != null && !JOB_ID.matcher(requested).matches()
+                                            ? requested
+                                            : null);
+            PrometheusProbe.Result r =
+                    new PrometheusProbe(prometheusUrl, timeout)
+                            .collect(
+                                    jobName,
+                                    o.get(DiagnoseOptions.PROMETHEUS_RANGE),
+                                    snapshot.capturedAt());
+            if (r.error() != null) err.println("warning: " + r.error());
+            snapshot = snapshot.withState(r.facts());
+        } else if (restUrl != null) {
+            snapshot = snapshot.withState(new FlinkRestProbe(restUrl, timeout).state(flink.get()));
+        }
         List<Verdict> verdicts = Verdicts.judge(snapshot);
         out.print(render(snapshot, verdicts));
         return verdicts.stream().anyMatch(Verdict::problem) ? EXIT_PROBLEM : 0;
@@ -140,9 +162,37 @@ public final class Diagnose implements Tool {
         b.append(s.groupHasOffsets() ? "" : ": no committed offsets on the input").append('\n');
         topic(b, "output", s.output(), false);
         s.flink().ifPresent(f -> flink(b, f));
+        s.state().ifPresent(f -> state(b, f));
         b.append("== Verdicts ==\n");
         verdicts.forEach(v -> b.append(v).append('\n'));
         return b.toString();
+    }
+
+    private static void state(StringBuilder b, Snapshot.StateFacts f) {
+        b.append("== State (").append(f.source()).append(") ==\n");
+        if (!f.history().isEmpty()) {
+            Snapshot.CheckpointSize first = f.history().get(0);
+            Snapshot.CheckpointSize last = f.history().get(f.history().size() - 1);
+            b.append("  full state size: ")
+                    .append(Verdicts.bytes(first.stateSize()))
+                    .append(" at ")
+                    .append(Verdicts.instant(first.completedAt()))
+                    .append(" -> ")
+                    .append(Verdicts.bytes(last.stateSize()))
+                    .append(" at ")
+                    .append(Verdicts.instant(last.completedAt()))
+                    .append(" (")
+                    .append(f.history().size())
+                    .append(" points)\n");
+        }
+        for (Snapshot.OperatorState op : f.operators()) {
+            b.append("  ").append(op.operator()).append(": state ");
+            b.append(Verdicts.bytes(op.stateSize()));
+            if (op.checkpointedSize() >= 0) {
+                b.append(", checkpointed ").append(Verdicts.bytes(op.checkpointedSize()));
+            }
+            b.append('\n');
+        }
     }
 
     private static void topic(StringBuilder b, String role, Topic t, boolean input) {

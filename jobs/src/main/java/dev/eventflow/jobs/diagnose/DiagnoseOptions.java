@@ -23,6 +23,18 @@ public final class DiagnoseOptions {
                     "job",
                     "the Flink job to inspect, by name (e.g. window-aggregation) or job id [default: the only RUNNING job]");
 
+    public static final Option<String> PROMETHEUS_URL =
+            Option.optionalString(
+                    "prometheus-url",
+                    "Prometheus that scrapes the job's Flink reporter, e.g. http://localhost:9090: state size history and state per operator come from it [default: unset = from --rest-url]");
+
+    public static final Option<Duration> PROMETHEUS_RANGE =
+            Option.duration(
+                            "prometheus-range",
+                            Duration.ofHours(1),
+                            "how far back the state size history is read from --prometheus-url")
+                    .check(d -> d.toSeconds() >= 60, "must be at least 1m");
+
     public static final Option<Duration> TIMEOUT =
             Option.duration(
                             "timeout",
@@ -42,6 +54,8 @@ public final class DiagnoseOptions {
                 List.of(
                         CommonOptions.BOOTSTRAP_SERVERS,
                         REST_URL,
+                        PROMETHEUS_URL,
+                        PROMETHEUS_RANGE,
                         JOB,
                         CommonOptions.INPUT_TOPIC,
                         CommonOptions.OUTPUT_TOPIC,

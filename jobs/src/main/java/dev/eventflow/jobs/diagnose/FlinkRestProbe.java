@@ -1,21 +1,22 @@
 package dev.eventflow.jobs.diagnose;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.eventflow.jobs.diagnose.Snapshot.CheckpointSize;
 import dev.eventflow.jobs.diagnose.Snapshot.Checkpoints;
 import dev.eventflow.jobs.diagnose.Snapshot.Flink;
 import dev.eventflow.jobs.diagnose.Snapshot.JobDetail;
 import dev.eventflow.jobs.diagnose.Snapshot.JobSummary;
+import dev.eventflow.jobs.diagnose.Snapshot.OperatorState;
+import dev.eventflow.jobs.diagnose.Snapshot.StateFacts;
 import dev.eventflow.jobs.diagnose.Snapshot.Vertex;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -23,20 +24,14 @@ import java.util.Set;
  * Reads the Flink side of a {@link Snapshot} from the JobManager's REST API, the same data the web
  * UI shows: {@code /jobs/overview}, {@code /jobs/:jobid} (vertices, records in/out, plan), {@code
  * /jobs/:jobid/vertices/:vertexid/watermarks}, {@code .../backpressure} and {@code
- * /jobs/:jobid/checkpoints}.
+ * /jobs/:jobid/checkpoints}, and the state sizes of the checkpoints ({@link #state}).
  */
 final class FlinkRestProbe {
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
-
-    private final String baseUrl;
-    private final Duration timeout;
-    private final HttpClient http;
+    private final JsonHttpClient api;
 
     FlinkRestProbe(String restUrl, Duration timeout) {
-        this.baseUrl = restUrl.endsWith("/") ? restUrl.substring(0, restUrl.length() - 1) : restUrl;
-        this.timeout = timeout;
-        this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
+        this.api = new JsonHttpClient("Flink REST", restUrl, timeout);
     }
 
     /**
@@ -55,24 +50,86 @@ final class FlinkRestProbe {
             }
         } catch (IOException e) {
             return new Flink(
-                    baseUrl, false, e.getMessage(), List.of(), requestedJob, Optional.empty());
+                    api.baseUrl(),
+                    false,
+                    e.getMessage(),
+                    List.of(),
+                    requestedJob,
+                    Optional.empty());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new Flink(
-                    baseUrl, false, "interrupted", List.of(), requestedJob, Optional.empty());
+                    api.baseUrl(), false, "interrupted", List.of(), requestedJob, Optional.empty());
         }
         Optional<JobSummary> chosen = choose(jobs, requestedJob);
         if (chosen.isEmpty()) {
-            return new Flink(baseUrl, true, null, jobs, requestedJob, Optional.empty());
+            return new Flink(api.baseUrl(), true, null, jobs, requestedJob, Optional.empty());
         }
         try {
             return new Flink(
-                    baseUrl, true, null, jobs, requestedJob, Optional.of(detail(chosen.get())));
+                    api.baseUrl(),
+                    true,
+                    null,
+                    jobs,
+                    requestedJob,
+                    Optional.of(detail(chosen.get())));
         } catch (IOException e) {
-            return new Flink(baseUrl, false, e.getMessage(), jobs, requestedJob, Optional.empty());
+            return new Flink(
+                    api.baseUrl(), false, e.getMessage(), jobs, requestedJob, Optional.empty());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return new Flink(baseUrl, false, "interrupted", jobs, requestedJob, Optional.empty());
+            return new Flink(
+                    api.baseUrl(), false, "interrupted", jobs, requestedJob, Optional.empty());
+        }
+    }
+
+    /**
+     * The chosen job's state facts: the full state size of every completed checkpoint Flink still
+     * lists ({@code /jobs/:jobid/checkpoints}, {@code history}; {@code web.checkpoints.history} of
+     * them, 10 by default) and, for the latest one, the state size per job vertex ({@code
+     * /jobs/:jobid/checkpoints/details/:checkpointid}, {@code tasks}). Empty without a job or
+     * without completed checkpoints.
+     */
+    Optional<StateFacts> state(Flink flink) {
+        if (flink.job().isEmpty()) return Optional.empty();
+        JobDetail job = flink.job().get();
+        String path = "/jobs/" + job.summary().id() + "/checkpoints";
+        try {
+            List<CheckpointSize> history = new ArrayList<>();
+            for (JsonNode c : get(path).path("history")) {
+                if (!"COMPLETED".equals(c.path("status").asText())) continue;
+                if (c.path("is_savepoint").asBoolean(false)) continue;
+                history.add(
+                        new CheckpointSize(
+                                c.path("id").asLong(),
+                                c.path("latest_ack_timestamp").asLong(),
+                                c.path("state_size").asLong(),
+                                c.path("checkpointed_size").asLong(-1)));
+            }
+            if (history.isEmpty()) return Optional.empty();
+            history.sort(Comparator.comparingLong(CheckpointSize::id));
+            CheckpointSize latest = history.get(history.size() - 1);
+            Map<String, String> names = new HashMap<>();
+            job.vertices().forEach(v -> names.put(v.id(), v.name()));
+            List<OperatorState> operators = new ArrayList<>();
+            JsonNode tasks = get(path + "/details/" + latest.id()).path("tasks");
+            tasks.fields()
+                    .forEachRemaining(
+                            t ->
+                                    operators.add(
+                                            new OperatorState(
+                                                    names.getOrDefault(t.getKey(), t.getKey()),
+                                                    t.getValue().path("state_size").asLong(),
+                                                    t.getValue()
+                                                            .path("checkpointed_size")
+                                                            .asLong(-1))));
+            operators.sort(Comparator.comparingLong(OperatorState::stateSize).reversed());
+            return Optional.of(new StateFacts("REST " + api.baseUrl(), history, operators));
+        } catch (IOException e) {
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
         }
     }
 
@@ -178,29 +235,7 @@ final class FlinkRestProbe {
                         failed.isObject() ? failed.path("failure_message").asText(null) : null));
     }
 
-    private JsonNode get(String path) throws IOException, InterruptedException {
-        HttpRequest request =
-                HttpRequest.newBuilder(URI.create(baseUrl + path))
-                        .timeout(timeout)
-                        .header("Accept", "application/json")
-                        .GET()
-                        .build();
-        HttpResponse<String> response;
-        try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new IOException(
-                    "GET "
-                            + baseUrl
-                            + path
-                            + ": "
-                            + e.getClass().getSimpleName()
-                            + (e.getMessage() == null ? "" : " " + e.getMessage()),
-                    e);
-        }
-        if (response.statusCode() != 200) {
-            throw new IOException("GET " + path + " answered HTTP " + response.statusCode());
-        }
-        return MAPPER.readTree(response.body());
+    private JsonNode get(String pathAndQuery) throws IOException, InterruptedException {
+        return api.get(pathAndQuery);
     }
 }

@@ -116,7 +116,9 @@ final class KafkaProbe implements AutoCloseable {
         Map<TopicPartition, Long> end = committed.endOffsets(tps, timeout);
         Map<TopicPartition, Long> high = uncommitted.endOffsets(tps, timeout);
         List<Partition> result = new ArrayList<>();
+        List<Long> sample = new ArrayList<>();
         for (TopicPartition tp : tps) {
+            sample.addAll(eventTimes(tp, begin.get(tp), end.get(tp)));
             OffsetAndMetadata c = groupOffsets.get(tp);
             ConsumerRecord<byte[], byte[]> last = last(tp, begin.get(tp), end.get(tp));
             Long eventTime = null;
@@ -141,7 +143,27 @@ final class KafkaProbe implements AutoCloseable {
                             0,
                             0));
         }
-        return new Topic(topic, true, result);
+        return new Topic(topic, true, result, sample);
+    }
+
+    /** How many of the newest records per input partition {@link #eventTimes} reads. */
+    static final int EVENT_TIME_SAMPLE = 100;
+
+    /**
+     * The event times of the newest (up to {@link #EVENT_TIME_SAMPLE}) readable records of one
+     * partition that parse as user events.
+     */
+    private List<Long> eventTimes(TopicPartition tp, long begin, long end) {
+        List<Long> times = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> r :
+                read(committed, tp, Math.max(begin, end - EVENT_TIME_SAMPLE), end)) {
+            try {
+                times.add(parser.parse(r.value()).eventTime);
+            } catch (MalformedEventException e) {
+                // a dead letter: not an event time
+            }
+        }
+        return times;
     }
 
     /**

@@ -24,14 +24,57 @@ public record Snapshot(
         boolean groupHasOffsets,
         Optional<Flink> flink,
         long watermarkDelayMs,
-        long idlenessMs) {
+        long idlenessMs,
+        Optional<StateFacts> state) {
+
+    /** A snapshot without state facts (no --rest-url, no --prometheus-url). */
+    public Snapshot(
+            long capturedAt,
+            Topic input,
+            Topic output,
+            String groupId,
+            boolean groupHasOffsets,
+            Optional<Flink> flink,
+            long watermarkDelayMs,
+            long idlenessMs) {
+        this(
+                capturedAt,
+                input,
+                output,
+                groupId,
+                groupHasOffsets,
+                flink,
+                watermarkDelayMs,
+                idlenessMs,
+                Optional.empty());
+    }
+
+    /** The same snapshot with state facts. */
+    public Snapshot withState(Optional<StateFacts> facts) {
+        return new Snapshot(
+                capturedAt,
+                input,
+                output,
+                groupId,
+                groupHasOffsets,
+                flink,
+                watermarkDelayMs,
+                idlenessMs,
+                facts);
+    }
 
     /**
      * One topic.
      *
      * @param exists false when the broker does not know it (partitions then empty)
+     * @param sampledEventTimes event times of the newest records of each partition (input only)
      */
-    public record Topic(String name, boolean exists, List<Partition> partitions) {
+    public record Topic(
+            String name, boolean exists, List<Partition> partitions, List<Long> sampledEventTimes) {
+
+        public Topic(String name, boolean exists, List<Partition> partitions) {
+            this(name, exists, partitions, List.of());
+        }
 
         public long records() {
             return partitions.stream().mapToLong(Partition::retained).sum();
@@ -159,4 +202,30 @@ public record Snapshot(
             Long lastCompletedAt,
             Long lastFailedAt,
             String lastFailure) {}
+
+    /**
+     * State and checkpoint sizes of one job, from Flink's REST API or from Prometheus.
+     *
+     * @param source where they were read ({@code REST http://...} or {@code Prometheus http://...})
+     * @param history completed checkpoints, oldest first: the job's full state size over time
+     * @param operators state size per operator (job vertex) at the latest completed checkpoint
+     *     (REST) or as RocksDB estimates it now (Prometheus), largest first
+     */
+    public record StateFacts(
+            String source, List<CheckpointSize> history, List<OperatorState> operators) {}
+
+    /**
+     * @param completedAt epoch ms
+     * @param stateSize the full state size of the checkpoint (bytes)
+     * @param checkpointedSize what this checkpoint persisted (bytes; less than stateSize when
+     *     incremental)
+     */
+    public record CheckpointSize(
+            long id, long completedAt, long stateSize, long checkpointedSize) {}
+
+    /**
+     * @param stateSize bytes of state
+     * @param checkpointedSize bytes persisted at that checkpoint, -1 when unknown
+     */
+    public record OperatorState(String operator, long stateSize, long checkpointedSize) {}
 }

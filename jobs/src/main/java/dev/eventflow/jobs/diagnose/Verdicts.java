@@ -29,9 +29,147 @@ public final class Verdicts {
     public static List<Verdict> judge(Snapshot s) {
         List<Verdict> v = new ArrayList<>();
         input(s, v);
+        sameTimestamp(s, v);
         output(s, v);
         s.flink().ifPresent(f -> flink(s, f, v));
+        s.state().ifPresent(f -> stateGrowth(s, f, v));
         return v;
+    }
+
+    /** Fewer sampled event times than this say nothing about a constant timestamp. */
+    static final int SAME_TIMESTAMP_MIN_SAMPLE = 10;
+
+    /** Fewer checkpoints than this say nothing about growth. */
+    static final int GROWTH_MIN_POINTS = 5;
+
+    /** Growth over the history by at least this factor, without a pause, is "without bound". */
+    static final double GROWTH_FACTOR = 1.5;
+
+    /**
+     * All sampled events of the input carry one event time: the producer stamps a constant (a
+     * default, a deploy or batch time) rather than when each event happened. The watermark then
+     * stops just behind that time, windows after it never close, and later real times arrive late.
+     */
+    private static void sameTimestamp(Snapshot s, List<Verdict> v) {
+        List<Long> times = s.input().sampledEventTimes();
+        if (times.size() < SAME_TIMESTAMP_MIN_SAMPLE) return;
+        long min = times.stream().mapToLong(Long::longValue).min().getAsLong();
+        long max = times.stream().mapToLong(Long::longValue).max().getAsLong();
+        if (min == max) {
+            v.add(
+                    Verdict.problem(
+                            "all "
+                                    + times.size()
+                                    + " newest events of '"
+                                    + s.input().name()
+                                    + "' carry the same event_time "
+                                    + instant(min)
+                                    + ": the producer writes a constant instead of the time each"
+                                    + " event happened, so the watermark stops at that time minus"
+                                    + " the delay, no later window ever closes, and events with"
+                                    + " real times are judged against it; fix event_time at the"
+                                    + " producer"));
+        } else {
+            v.add(
+                    Verdict.ok(
+                            "the "
+                                    + times.size()
+                                    + " newest events of '"
+                                    + s.input().name()
+                                    + "' span event times "
+                                    + instant(min)
+                                    + " .. "
+                                    + instant(max)));
+        }
+    }
+
+    /**
+     * The job's full state size over its completed checkpoints: growing at every checkpoint, by
+     * {@link #GROWTH_FACTOR} or more overall and still growing over the last third, is state
+     * without a bound (keys never cleared, an unbounded join, windows that never fire).
+     */
+    private static void stateGrowth(Snapshot s, Snapshot.StateFacts f, List<Verdict> v) {
+        List<Snapshot.CheckpointSize> h = f.history();
+        String largest =
+                f.operators().isEmpty()
+                        ? ""
+                        : "; largest operator '"
+                                + f.operators().get(0).operator()
+                                + "' ("
+                                + bytes(f.operators().get(0).stateSize())
+                                + ")";
+        if (h.size() < GROWTH_MIN_POINTS) {
+            v.add(
+                    Verdict.ok(
+                            "state "
+                                    + (h.isEmpty()
+                                            ? "size unknown"
+                                            : bytes(h.get(h.size() - 1).stateSize()))
+                                    + largest
+                                    + "; "
+                                    + h.size()
+                                    + " checkpoint(s) in "
+                                    + f.source()
+                                    + ", too few to judge growth"));
+            return;
+        }
+        long first = h.get(0).stateSize();
+        long last = h.get(h.size() - 1).stateSize();
+        long twoThirds = h.get(h.size() * 2 / 3).stateSize();
+        boolean neverShrinks = true;
+        for (int i = 1; i < h.size(); i++) {
+            neverShrinks &= h.get(i).stateSize() >= h.get(i - 1).stateSize();
+        }
+        String span =
+                human(Math.max(0, h.get(h.size() - 1).completedAt() - h.get(0).completedAt()));
+        if (neverShrinks && first > 0 && last >= GROWTH_FACTOR * first && last > twoThirds) {
+            v.add(
+                    Verdict.problem(
+                            "state growing without bound: "
+                                    + bytes(first)
+                                    + " -> "
+                                    + bytes(last)
+                                    + " over "
+                                    + h.size()
+                                    + " checkpoints ("
+                                    + span
+                                    + ", "
+                                    + f.source()
+                                    + "), never shrinking and still growing"
+                                    + largest
+                                    + ". State that only grows is kept for keys that never come"
+                                    + " back: give it a TTL or a timer that clears it (running-counts"
+                                    + " --state-ttl / --timeout), bound joins, and check that the"
+                                    + " watermark advances so windows fire and free their state"));
+        } else {
+            v.add(
+                    Verdict.ok(
+                            "state "
+                                    + bytes(last)
+                                    + " at the latest checkpoint, "
+                                    + bytes(first)
+                                    + " "
+                                    + span
+                                    + " before ("
+                                    + h.size()
+                                    + " checkpoints, "
+                                    + f.source()
+                                    + "): not growing without bound"
+                                    + largest));
+        }
+    }
+
+    /** Bytes as a person reads them: 812 B, 12.4 KiB, 3.1 MiB, 2.0 GiB. */
+    static String bytes(long n) {
+        if (n < 1024) return n + " B";
+        String[] units = {"KiB", "MiB", "GiB", "TiB"};
+        double x = n;
+        int u = -1;
+        while (x >= 1024 && u < units.length - 1) {
+            x /= 1024;
+            u++;
+        }
+        return String.format(java.util.Locale.ROOT, "%.1f %s", x, units[u]);
     }
 
     private static void input(Snapshot s, List<Verdict> v) {

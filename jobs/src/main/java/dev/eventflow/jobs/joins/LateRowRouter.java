@@ -1,5 +1,6 @@
 package dev.eventflow.jobs.joins;
 
+import dev.eventflow.common.metrics.SuiteMetrics;
 import dev.eventflow.common.time.WatermarkFloor;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
@@ -77,7 +78,9 @@ public final class LateRowRouter<T> extends ProcessFunction<T, T> implements Che
 
     @Override
     public void open(OpenContext openContext) {
-        lateRows = getRuntimeContext().getMetricGroup().counter("lateRows");
+        SuiteMetrics metrics = SuiteMetrics.of(getRuntimeContext());
+        lateRows = metrics.lateEvents();
+        metrics.watermarkLag(floor::get);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.eventflow.jobs.joins;
 
+import dev.eventflow.common.metrics.SuiteMetrics;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -39,6 +40,13 @@ public final class OuterIntervalJoinFunction
 
     private transient ListState<BufferedImpression> impressions;
     private transient ListState<BufferedClick> clicks;
+
+    /** Impressions emitted without a click once the watermark passed their bound. */
+    public static final String UNMATCHED_IMPRESSIONS = "eventflow_unmatched_impressions_total";
+
+    /** Clicks emitted without an impression (full outer join). */
+    public static final String UNMATCHED_CLICKS = "eventflow_unmatched_clicks_total";
+
     private transient Counter unmatchedImpressions;
     private transient Counter unmatchedClicks;
 
@@ -57,8 +65,9 @@ public final class OuterIntervalJoinFunction
         clicks =
                 getRuntimeContext()
                         .getListState(new ListStateDescriptor<>("clicks", BufferedClick.class));
-        unmatchedImpressions = getRuntimeContext().getMetricGroup().counter("unmatchedImpressions");
-        unmatchedClicks = getRuntimeContext().getMetricGroup().counter("unmatchedClicks");
+        SuiteMetrics metrics = SuiteMetrics.of(getRuntimeContext());
+        unmatchedImpressions = metrics.counter(UNMATCHED_IMPRESSIONS);
+        unmatchedClicks = metrics.counter(UNMATCHED_CLICKS);
     }
 
     boolean matches(AdImpression i, AdClick c) {

@@ -1,6 +1,7 @@
 package dev.eventflow.jobs.joins;
 
 import dev.eventflow.common.event.UserEvent;
+import dev.eventflow.common.metrics.SuiteMetrics;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -26,6 +27,10 @@ public final class ProfileEnrichmentFunction
     private static final long serialVersionUID = 1L;
 
     private transient ValueState<UserProfile> profile;
+
+    /** Events enriched with no profile (none known yet for the user). */
+    public static final String EVENTS_WITHOUT_PROFILE = "eventflow_events_without_profile_total";
+
     private transient Counter eventsWithoutProfile;
 
     @Override
@@ -33,7 +38,7 @@ public final class ProfileEnrichmentFunction
         profile =
                 getRuntimeContext()
                         .getState(new ValueStateDescriptor<>("profile", UserProfile.class));
-        eventsWithoutProfile = getRuntimeContext().getMetricGroup().counter("eventsWithoutProfile");
+        eventsWithoutProfile = SuiteMetrics.of(getRuntimeContext()).counter(EVENTS_WITHOUT_PROFILE);
     }
 
     @Override

@@ -1,11 +1,10 @@
 package dev.eventflow.jobs.lateaudit;
 
 import dev.eventflow.common.event.UserEvent;
+import dev.eventflow.common.metrics.SuiteMetrics;
 import dev.eventflow.common.time.WatermarkFloor;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
-import org.apache.flink.metrics.Gauge;
-import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
@@ -52,6 +51,24 @@ public final class LateClassifier extends KeyedProcessFunction<String, UserEvent
 
     static final String FLOOR_STATE = "audit-watermark-floor";
 
+    /** Events on time for the main tier. (Late ones: {@link SuiteMetrics#LATE_EVENTS}.) */
+    public static final String ON_TIME_EVENTS = "eventflow_on_time_events_total";
+
+    /** Events behind even the audit tier's watermark. */
+    public static final String LOST_EVENTS = "eventflow_lost_events_total";
+
+    /** Late or lost events written to the samples topic. */
+    public static final String SAMPLED_EVENTS = "eventflow_sampled_late_events_total";
+
+    /** (late + lost) / all events since start: the late SLI. */
+    public static final String LATE_RATIO = "eventflow_late_ratio";
+
+    /** The largest lateness behind the main tier's watermark since start. */
+    public static final String MAX_LATENESS = "eventflow_max_lateness_seconds";
+
+    /** Processing time minus the audit tier's watermark. */
+    public static final String AUDIT_WATERMARK_LAG = "eventflow_audit_watermark_lag_seconds";
+
     private transient WatermarkFloor floor;
     private transient volatile long maxLatenessMs;
 
@@ -77,20 +94,17 @@ public final class LateClassifier extends KeyedProcessFunction<String, UserEvent
 
     @Override
     public void open(OpenContext openContext) {
-        MetricGroup metrics = getRuntimeContext().getMetricGroup();
-        onTime = metrics.counter("onTimeEvents");
-        late = metrics.counter("lateEvents");
-        lost = metrics.counter("lostEvents");
-        sampled = metrics.counter("sampledEvents");
-        metrics.gauge("lateRatio", (Gauge<Double>) this::lateRatio);
-        metrics.gauge("maxLatenessMs", (Gauge<Long>) () -> maxLatenessMs);
+        SuiteMetrics metrics = SuiteMetrics.of(getRuntimeContext());
+        onTime = metrics.counter(ON_TIME_EVENTS);
+        late = metrics.lateEvents();
+        lost = metrics.counter(LOST_EVENTS);
+        sampled = metrics.counter(SAMPLED_EVENTS);
+        metrics.gauge(LATE_RATIO, this::lateRatio);
+        metrics.gauge(MAX_LATENESS, () -> maxLatenessMs / 1000.0);
+        metrics.watermarkLag(() -> spec.mainWatermark(floor.get()));
         metrics.gauge(
-                "watermarkLagMs",
-                (Gauge<Long>)
-                        () -> lag(spec.mainWatermark(floor.get()), System.currentTimeMillis()));
-        metrics.gauge(
-                "auditWatermarkLagMs",
-                (Gauge<Long>) () -> lag(floor.get(), System.currentTimeMillis()));
+                AUDIT_WATERMARK_LAG,
+                () -> SuiteMetrics.lagSeconds(floor.get(), System.currentTimeMillis()));
     }
 
     /** Called by {@link LateClassifierOperator} with every input watermark. */
@@ -128,10 +142,6 @@ public final class LateClassifier extends KeyedProcessFunction<String, UserEvent
         long missed = late.getCount() + lost.getCount();
         long all = missed + onTime.getCount();
         return all == 0 ? 0.0 : (double) missed / all;
-    }
-
-    static long lag(long watermark, long now) {
-        return watermark == Long.MIN_VALUE ? -1 : Math.max(0, now - watermark);
     }
 
     /** For tests: the audit watermark the next event would be classified against, at least. */

@@ -1,6 +1,7 @@
 package dev.eventflow.jobs.runningcounts;
 
 import dev.eventflow.common.event.UserEvent;
+import dev.eventflow.common.metrics.SuiteMetrics;
 import java.time.Duration;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.StateTtlConfig;
@@ -53,7 +54,12 @@ public final class RunningCountFunction
     private final long stateTtlMs;
 
     private transient ValueState<UserActivity> activity;
+
+    /** Users whose state timed out and was cleared (a tombstone was written). */
+    public static final String EXPIRED_USERS = "eventflow_expired_users_total";
+
     private transient Counter expiredUsers;
+    private transient SuiteMetrics.WatermarkLag watermarkLag;
 
     /**
      * @param timeout the timeout for {@code PROCESSING_TIME} and {@code EVENT_TIME}; ignored for
@@ -85,12 +91,15 @@ public final class RunningCountFunction
     @Override
     public void open(OpenContext openContext) {
         activity = getRuntimeContext().getState(descriptor(stateTtlMs));
-        expiredUsers = getRuntimeContext().getMetricGroup().counter("expiredUsers");
+        SuiteMetrics metrics = SuiteMetrics.of(getRuntimeContext());
+        expiredUsers = metrics.counter(EXPIRED_USERS);
+        watermarkLag = metrics.watermarkLag();
     }
 
     @Override
     public void processElement(UserEvent event, Context ctx, Collector<ActivityUpdate> out)
             throws Exception {
+        watermarkLag.observe(ctx.timerService().currentWatermark());
         UserActivity a = activity.value();
         if (a == null) {
             a = UserActivity.first(event.eventTime, event.sessionId);
@@ -120,6 +129,7 @@ public final class RunningCountFunction
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<ActivityUpdate> out)
             throws Exception {
+        watermarkLag.observe(ctx.timerService().currentWatermark());
         UserActivity a = activity.value();
         if (a == null || a.timerAt != timestamp) {
             return; // the TTL removed the state first; nothing left to expire

@@ -1,6 +1,7 @@
 package dev.eventflow.jobs.windowagg;
 
 import dev.eventflow.common.event.UserEvent;
+import dev.eventflow.common.metrics.SuiteMetrics;
 import dev.eventflow.jobs.windowstats.WindowSpec;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
@@ -45,10 +46,10 @@ public final class LateEventRouter extends KeyedProcessFunction<String, UserEven
 
     @Override
     public void open(OpenContext openContext) {
-        lateEvents = getRuntimeContext().getMetricGroup().counter("lateEvents");
-        partiallyLateEvents = getRuntimeContext().getMetricGroup().counter("partiallyLateEvents");
-        droppedWindowAssignments =
-                getRuntimeContext().getMetricGroup().counter("droppedWindowAssignments");
+        SuiteMetrics metrics = SuiteMetrics.of(getRuntimeContext());
+        lateEvents = metrics.lateEvents();
+        partiallyLateEvents = metrics.partiallyLateEvents();
+        droppedWindowAssignments = metrics.droppedWindowAssignments();
     }
 
     @Override

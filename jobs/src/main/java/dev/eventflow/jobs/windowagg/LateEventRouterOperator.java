@@ -1,6 +1,7 @@
 package dev.eventflow.jobs.windowagg;
 
 import dev.eventflow.common.event.UserEvent;
+import dev.eventflow.common.metrics.SuiteMetrics;
 import dev.eventflow.common.time.WatermarkFloor;
 import dev.eventflow.jobs.windowstats.WindowSpec;
 import org.apache.flink.runtime.state.StateInitializationContext;
@@ -46,6 +47,8 @@ public final class LateEventRouterOperator
     @Override
     public void open() throws Exception {
         super.open();
+        // The lag of the watermark this operator holds (and the window operator after it).
+        SuiteMetrics.of(getMetricGroup()).watermarkLag(floor::get);
         if (floor.wasRestored()) {
             // Downstream operators of the chain are already open (a chain opens tail first).
             super.processWatermark(new Watermark(floor.get()));

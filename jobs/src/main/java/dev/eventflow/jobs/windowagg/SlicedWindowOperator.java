@@ -1,6 +1,7 @@
 package dev.eventflow.jobs.windowagg;
 
 import dev.eventflow.common.event.UserEvent;
+import dev.eventflow.common.metrics.SuiteMetrics;
 import dev.eventflow.jobs.windowstats.WindowAssembler;
 import dev.eventflow.jobs.windowstats.WindowResult;
 import dev.eventflow.jobs.windowstats.WindowSpec;
@@ -84,6 +85,10 @@ public final class SlicedWindowOperator extends AbstractStreamOperator<WindowRes
     private static final long serialVersionUID = 1L;
 
     static final String SLICES_STATE = "window-slices";
+
+    /** Users whose slices this subtask holds deserialized in its cache (bounded by the cache). */
+    public static final String CACHED_KEYS = "eventflow_window_cached_keys";
+
     static final String TIMERS = "window-slice-timers";
 
     /** The keyed state of the per-window layout (Flink's {@code WindowOperator}). */
@@ -172,7 +177,7 @@ public final class SlicedWindowOperator extends AbstractStreamOperator<WindowRes
         reuse = new StreamRecord<>(null);
         cache = new LinkedHashMap<>(16, 0.75f, true);
         keepCacheOnSnapshot = "rocksdb".equals(getKeyedStateBackend().getBackendTypeIdentifier());
-        getMetricGroup().gauge("cachedUsers", () -> cache.size());
+        SuiteMetrics.of(getMetricGroup()).gauge(CACHED_KEYS, () -> cache.size());
     }
 
     @Override

@@ -168,7 +168,7 @@ public final class EmbeddedDemo {
             System.out.println(
                     "  (a generated late event that still had an open sliding window counts there instead:");
             System.out.println(
-                    "   the job's partiallyLateEvents metric, visible in the web UI, counts those)");
+                    "   the job's eventflow_partially_late_events_total metric, visible in the web UI, counts those)");
             System.out.printf(
                     "dead letters on the DLQ     : %,d (raw record + reason header)%n",
                     watcher.dead);

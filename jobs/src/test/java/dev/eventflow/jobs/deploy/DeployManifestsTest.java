@@ -251,6 +251,50 @@ class DeployManifestsTest {
     }
 
     @Test
+    void everyPodExportsPrometheusMetricsAndThePodMonitorScrapesThem() throws IOException {
+        deployments.forEach(
+                (name, d) -> {
+                    JsonNode spec = d.path("spec");
+                    JsonNode conf = spec.path("flinkConfiguration");
+                    assertThat(conf.path("metrics.reporter.prom.factory.class").asText())
+                            .as(name)
+                            .isEqualTo(
+                                    "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
+                    String port = conf.path("metrics.reporter.prom.port").asText();
+                    assertThat(port).as(name).matches("\\d+");
+                    JsonNode pod = spec.path("podTemplate");
+                    JsonNode annotations = pod.path("metadata").path("annotations");
+                    assertThat(annotations.path("prometheus.io/scrape").asText())
+                            .as(name)
+                            .isEqualTo("true");
+                    assertThat(annotations.path("prometheus.io/port").asText())
+                            .as(name)
+                            .isEqualTo(port);
+                    JsonNode main = null;
+                    for (JsonNode c : pod.path("spec").path("containers")) {
+                        if (c.path("name").asText().equals("flink-main-container")) main = c;
+                    }
+                    assertThat(main)
+                            .as(name + ": flink-main-container in the pod template")
+                            .isNotNull();
+                    boolean named = false;
+                    for (JsonNode p : main.path("ports")) {
+                        named |=
+                                p.path("name").asText().equals("metrics")
+                                        && p.path("containerPort").asText().equals(port);
+                    }
+                    assertThat(named).as(name + ": a port named metrics on " + port).isTrue();
+                });
+        JsonNode monitor = documents(K8S.resolve("monitoring/pod-monitor.yaml")).get(0);
+        assertThat(monitor.path("kind").asText()).isEqualTo("PodMonitor");
+        assertThat(monitor.path("apiVersion").asText()).isEqualTo("monitoring.coreos.com/v1");
+        assertThat(monitor.path("spec").path("podMetricsEndpoints").get(0).path("port").asText())
+                .isEqualTo("metrics");
+        assertThat(monitor.path("spec").path("selector").path("matchLabels").path("type").asText())
+                .isEqualTo("flink-native-kubernetes");
+    }
+
+    @Test
     void theImagePutsTheShadedJarWhereTheDeploymentsLookForIt() throws IOException {
         List<String> lines = Files.readAllLines(K8S.resolve("Dockerfile"));
         assertThat(lines).anyMatch(l -> l.matches("FROM flink:2\\.2[.\\d]*-java17\\s*"));

@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.function.UnaryOperator;
+import java.util.regex.Pattern;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.client.program.ClusterClient;
 import org.apache.flink.core.execution.JobClient;
@@ -304,6 +305,13 @@ class DiagnoseITCase {
                                     + Instant.ofEpochMilli(T0 + 20 * MINUTE)
                                     + " by 10m")
                     .containsPattern("ok: \\d+ checkpoints of 'window-aggregation' completed")
+                    // state and checkpoint sizes per operator, from the checkpoint statistics
+                    .containsPattern(
+                            "== State \\(REST "
+                                    + Pattern.quote(cluster.getWebInterfaceURL())
+                                    + "\\) ==\n  full state size: .+ \\(\\d+ points\\)\n  .+: state"
+                                    + " .+, checkpointed .+\n")
+                    .containsPattern("ok: (state .+, too few to judge growth|state .+ not growing)")
                     .contains("ok: no new records since group '" + group + "'")
                     .containsPattern(
                             "ok: output topic '"
@@ -313,5 +321,54 @@ class DiagnoseITCase {
         } finally {
             job.cancel().get();
         }
+    }
+
+    @Test
+    void eventsThatAllCarryTheSameTimestampAreAProblem() throws Exception {
+        // A producer that stamps every event with one time (here T0), on every partition.
+        for (int p = 0; p < 3; p++) {
+            List<UserEvent> events = new ArrayList<>();
+            for (int i = 0; i < 12; i++) events.add(TestEvents.event("u" + i, "s" + p, T0));
+            produce(input, p, events.toArray(new UserEvent[0]));
+        }
+        Result r =
+                diagnose(
+                        "--bootstrap-servers",
+                        KAFKA.bootstrapServers(),
+                        "--input-topic",
+                        input,
+                        "--output-topic",
+                        output,
+                        "--group-id",
+                        "diag-" + input);
+        assertThat(r.code()).as(r.out() + r.err()).isEqualTo(Diagnose.EXIT_PROBLEM);
+        assertThat(r.out())
+                .contains(
+                        "PROBLEM: all 36 newest events of '"
+                                + input
+                                + "' carry the same event_time "
+                                + Instant.ofEpochMilli(T0));
+
+        // One event with another time: the sample spans a range, no such problem.
+        produce(input, 1, TestEvents.event("v", "s", T0 + MINUTE));
+        Result spread =
+                diagnose(
+                        "--bootstrap-servers",
+                        KAFKA.bootstrapServers(),
+                        "--input-topic",
+                        input,
+                        "--output-topic",
+                        output,
+                        "--group-id",
+                        "diag-" + input);
+        assertThat(spread.out())
+                .doesNotContain("carry the same event_time")
+                .contains(
+                        "ok: the 37 newest events of '"
+                                + input
+                                + "' span event times "
+                                + Instant.ofEpochMilli(T0)
+                                + " .. "
+                                + Instant.ofEpochMilli(T0 + MINUTE));
     }
 }

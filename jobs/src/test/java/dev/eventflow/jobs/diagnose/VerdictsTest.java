@@ -377,4 +377,98 @@ class VerdictsTest {
         assertThat(FlinkRestProbe.choose(jobs, null)).contains(cur);
         assertThat(FlinkRestProbe.choose(List.of(old), null)).isEmpty();
     }
+
+    // ---- event times all alike; state growing without bound ----
+
+    private static Topic sampled(List<Long> times) {
+        return new Topic("user-events", true, HEALTHY_INPUT.partitions(), times);
+    }
+
+    @Test
+    void allEventsCarryingTheSameTimestampIsAProblem() {
+        List<Long> same = java.util.Collections.nCopies(40, NOW - MINUTE);
+        assertThat(problems(kafkaOnly(sampled(same), HEALTHY_OUTPUT, MINUTE)))
+                .singleElement()
+                .asString()
+                .startsWith(
+                        "all 40 newest events of 'user-events' carry the same event_time"
+                                + " 2026-01-01T11:59:00Z");
+        List<Long> spread = new java.util.ArrayList<>(same);
+        spread.set(7, NOW - 2 * MINUTE);
+        Snapshot fine = kafkaOnly(sampled(spread), HEALTHY_OUTPUT, MINUTE);
+        assertThat(problems(fine)).isEmpty();
+        assertThat(Verdicts.judge(fine))
+                .contains(
+                        Verdict.ok(
+                                "the 40 newest events of 'user-events' span event times"
+                                        + " 2026-01-01T11:58:00Z .. 2026-01-01T11:59:00Z"));
+        // too few to tell a constant from a quiet topic
+        assertThat(problems(kafkaOnly(sampled(same.subList(0, 9)), HEALTHY_OUTPUT, MINUTE)))
+                .isEmpty();
+    }
+
+    private static Snapshot withHistory(long... sizes) {
+        List<Snapshot.CheckpointSize> history = new java.util.ArrayList<>();
+        for (int i = 0; i < sizes.length; i++) {
+            history.add(
+                    new Snapshot.CheckpointSize(
+                            i + 1, NOW - (sizes.length - i) * MINUTE, sizes[i], -1));
+        }
+        List<Snapshot.OperatorState> operators =
+                List.of(
+                        new Snapshot.OperatorState(
+                                "running count per user", sizes[sizes.length - 1] - 100, 10),
+                        new Snapshot.OperatorState("kafka sink", 100, 100));
+        return kafkaOnly(HEALTHY_INPUT, HEALTHY_OUTPUT, MINUTE)
+                .withState(
+                        Optional.of(
+                                new Snapshot.StateFacts(
+                                        "REST http://jm:8081", history, operators)));
+    }
+
+    @Test
+    void stateThatGrowsAtEveryCheckpointIsUnbounded() {
+        assertThat(problems(withHistory(1_000, 1_400, 2_000, 2_900, 4_000, 5_200)))
+                .singleElement()
+                .asString()
+                .startsWith(
+                        "state growing without bound: 1000 B -> 5.1 KiB over 6 checkpoints (5m,"
+                                + " REST http://jm:8081), never shrinking and still growing;"
+                                + " largest operator 'running count per user' (5.0 KiB)");
+    }
+
+    @Test
+    void stateThatLevelsOffOrShrinksIsNotUnbounded() {
+        // warm-up then a plateau: grew overall, but no longer
+        assertThat(problems(withHistory(1_000, 3_000, 4_000, 4_000, 4_000, 4_000))).isEmpty();
+        // windows fire and free their state
+        assertThat(problems(withHistory(1_000, 3_000, 2_000, 3_500, 2_500, 3_800))).isEmpty();
+        // small growth is not a leak
+        Snapshot steady = withHistory(4_000, 4_100, 4_100, 4_200, 4_300);
+        assertThat(problems(steady)).isEmpty();
+        assertThat(Verdicts.judge(steady))
+                .anyMatch(
+                        v ->
+                                v.message()
+                                        .startsWith(
+                                                "state 4.2 KiB at the latest checkpoint, 3.9 KiB 4m"
+                                                        + " before (5 checkpoints"));
+        // too few checkpoints to say
+        assertThat(problems(withHistory(1_000, 2_000, 4_000))).isEmpty();
+    }
+
+    @Test
+    void bytesReadLikeAPersonWritesThem() {
+        assertThat(Verdicts.bytes(812)).isEqualTo("812 B");
+        assertThat(Verdicts.bytes(12_700)).isEqualTo("12.4 KiB");
+        assertThat(Verdicts.bytes(3L << 30)).isEqualTo("3.0 GiB");
+    }
+
+    @Test
+    void prometheusLabelValuesAreFlinksFilteredJobNames() {
+        assertThat(PrometheusProbe.labelValue("window-aggregation"))
+                .isEqualTo("window_aggregation");
+        assertThat(PrometheusProbe.labelValue("joins (left-outer)"))
+                .isEqualTo("joins__left_outer_");
+    }
 }

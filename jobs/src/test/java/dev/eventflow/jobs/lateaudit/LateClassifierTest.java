@@ -6,6 +6,7 @@ import static dev.eventflow.jobs.TestEvents.event;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.eventflow.common.event.UserEvent;
+import dev.eventflow.common.metrics.SuiteMetrics;
 import dev.eventflow.jobs.windowstats.UserIdKey;
 import java.util.List;
 import java.util.Map;
@@ -266,24 +267,27 @@ class LateClassifierTest {
         classify(MAIN_WM + 2);
         classify(MAIN_WM - 10);
         classify(AUDIT_WM - 10);
-        assertThat(((Counter) metrics.get("onTimeEvents")).getCount()).isEqualTo(2);
-        assertThat(((Counter) metrics.get("lateEvents")).getCount()).isEqualTo(1);
-        assertThat(((Counter) metrics.get("lostEvents")).getCount()).isEqualTo(1);
-        assertThat(((Counter) metrics.get("sampledEvents")).getCount()).isZero();
-        assertThat(((Gauge<Double>) metrics.get("lateRatio")).getValue()).isEqualTo(0.5);
-        assertThat(((Gauge<Long>) metrics.get("maxLatenessMs")).getValue())
-                .isEqualTo(MAIN_WM - AUDIT_WM + 10);
+        assertThat(((Counter) metrics.get(LateClassifier.ON_TIME_EVENTS)).getCount()).isEqualTo(2);
+        assertThat(((Counter) metrics.get(SuiteMetrics.LATE_EVENTS)).getCount()).isEqualTo(1);
+        assertThat(((Counter) metrics.get(LateClassifier.LOST_EVENTS)).getCount()).isEqualTo(1);
+        assertThat(((Counter) metrics.get(LateClassifier.SAMPLED_EVENTS)).getCount()).isZero();
+        assertThat(((Gauge<Double>) metrics.get(LateClassifier.LATE_RATIO)).getValue())
+                .isEqualTo(0.5);
+        assertThat(((Gauge<Double>) metrics.get(LateClassifier.MAX_LATENESS)).getValue())
+                .isEqualTo((MAIN_WM - AUDIT_WM + 10) / 1000.0);
         long before = System.currentTimeMillis();
-        long lag = ((Gauge<Long>) metrics.get("watermarkLagMs")).getValue();
+        double lag = ((Gauge<Double>) metrics.get(SuiteMetrics.WATERMARK_LAG)).getValue();
         long after = System.currentTimeMillis();
-        assertThat(lag).isBetween(before - MAIN_WM, after - MAIN_WM);
-        long auditLag = ((Gauge<Long>) metrics.get("auditWatermarkLagMs")).getValue();
-        assertThat(auditLag - lag).isBetween(25 * MINUTE - 5_000, 25 * MINUTE + 5_000);
+        assertThat(lag).isBetween((before - MAIN_WM) / 1000.0, (after - MAIN_WM) / 1000.0);
+        double auditLag =
+                ((Gauge<Double>) metrics.get(LateClassifier.AUDIT_WATERMARK_LAG)).getValue();
+        assertThat(auditLag - lag).isBetween(25 * 60 - 5.0, 25 * 60 + 5.0);
     }
 
     @Test
     void watermarkLagIsWallClockMinusWatermarkAndUnknownBeforeTheFirst() {
-        assertThat(LateClassifier.lag(Long.MIN_VALUE, 1_000)).isEqualTo(-1);
-        assertThat(LateClassifier.lag(400, 1_000)).isEqualTo(600);
+        assertThat(SuiteMetrics.lagSeconds(Long.MIN_VALUE, 1_000)).isNaN();
+        assertThat(SuiteMetrics.lagSeconds(400, 1_000)).isEqualTo(0.6);
+        assertThat(SuiteMetrics.lagSeconds(2_000, 1_000)).isZero();
     }
 }
