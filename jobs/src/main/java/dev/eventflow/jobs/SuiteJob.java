@@ -82,6 +82,7 @@ public abstract class SuiteJob {
      */
     public final void validate(ParsedOptions options) {
         validateJobOptions(options);
+        JobEnvironment.validate(options);
         KafkaPreflight.validateTransactionTimeoutAgainstCheckpoints(options);
     }
 

@@ -133,4 +133,46 @@ class LauncherTest {
                 .contains("[default: 1m]")
                 .contains("--bootstrap-servers <text>");
     }
+
+    @Test
+    void guaranteesCannotBeSwitchedOffThroughKafkaPassThrough() throws Exception {
+        String[][] cases = {
+            {"--kafka.isolation.level", "read_uncommitted", "read_committed"},
+            {"--kafka.enable.idempotence", "false", "--delivery"},
+            {"--kafka.transaction.timeout.ms", "60000", "--transaction-timeout"},
+            {"--kafka.transactional.id", "mine", "--transactional-id-prefix"},
+        };
+        for (String job : Launcher.jobs().keySet()) {
+            for (String[] c : cases) {
+                err.reset();
+                assertThat(launch(job, "--bootstrap-servers", "b:1", c[0], c[1]))
+                        .as(job + " " + c[0])
+                        .isEqualTo(2);
+                assertThat(stderr())
+                        .as(job + " " + c[0])
+                        .contains("error: " + c[0] + " is refused: ")
+                        .contains(c[2]);
+            }
+        }
+    }
+
+    @Test
+    void restartBackoffsAreCheckedAgainstEachOther() throws Exception {
+        assertThat(
+                        launch(
+                                "dedup",
+                                "--bootstrap-servers",
+                                "b:1",
+                                "--restart-backoff",
+                                "5s",
+                                "--restart-max-backoff",
+                                "1s"))
+                .isEqualTo(2);
+        assertThat(stderr())
+                .contains("--restart-max-backoff 1s must not be shorter than --restart-backoff 5s");
+        err.reset();
+        assertThat(launch("dedup", "--bootstrap-servers", "b:1", "--restart-max-attempts", "0"))
+                .isEqualTo(2);
+        assertThat(stderr()).contains("--restart-max-attempts must be >= 1");
+    }
 }

@@ -122,6 +122,27 @@ public final class CommonOptions {
                             "number of key groups; the upper bound for rescaling from a savepoint, fixed for the life of the state")
                     .check(p -> p >= 1 && p <= 32768, "must be between 1 and 32768");
 
+    public static final Option<Integer> RESTART_MAX_ATTEMPTS =
+            Option.integer(
+                            "restart-max-attempts",
+                            20,
+                            "restarts after failures before the job fails for good (the count starts again after 10m without failure)")
+                    .check(n -> n >= 1, "must be >= 1");
+
+    public static final Option<Duration> RESTART_BACKOFF =
+            Option.duration(
+                            "restart-backoff",
+                            Duration.ofSeconds(1),
+                            "delay before the first restart; doubled on each further failure (exponential delay)")
+                    .check(d -> d.toMillis() >= 1, "must be positive");
+
+    public static final Option<Duration> RESTART_MAX_BACKOFF =
+            Option.duration(
+                            "restart-max-backoff",
+                            Duration.ofMinutes(1),
+                            "the longest delay between two restarts")
+                    .check(d -> d.toMillis() >= 1, "must be positive");
+
     public static final Option<Delivery> DELIVERY =
             Option.choice(
                     "delivery",
@@ -190,6 +211,9 @@ public final class CommonOptions {
                     STATE_BACKEND,
                     PARALLELISM,
                     MAX_PARALLELISM,
+                    RESTART_MAX_ATTEMPTS,
+                    RESTART_BACKOFF,
+                    RESTART_MAX_BACKOFF,
                     DELIVERY,
                     TRANSACTIONAL_ID_PREFIX,
                     TRANSACTION_TIMEOUT,

@@ -1,9 +1,7 @@
 package dev.eventflow.common.config;
 
-import java.util.Locale;
 import java.util.Map;
 import java.util.StringJoiner;
-import java.util.regex.Pattern;
 
 /**
  * The one line a job logs at start: every option it accepts with the value it runs with (given or
@@ -13,24 +11,13 @@ import java.util.regex.Pattern;
 public final class EffectiveConfig {
 
     /** What a masked value is printed as. */
-    public static final String MASK = "******";
-
-    /**
-     * Keys whose values are secrets or key material: passwords, secrets, tokens, credentials, JAAS
-     * configs (which embed passwords), and the SSL key/keystore/truststore material Kafka accepts
-     * inline ({@code ssl.key.password}, {@code ssl.keystore.key}, {@code
-     * ssl.truststore.certificates}, ...).
-     */
-    private static final Pattern SECRET =
-            Pattern.compile(
-                    "password|passwd|secret|token|credential|jaas|keystore|truststore"
-                            + "|ssl\\.key|private[.\\-_]?key|api[.\\-_]?key");
+    public static final String MASK = Secrets.MASK;
 
     private EffectiveConfig() {}
 
     /** True when the value of {@code key} (an option or a Kafka property) must not be logged. */
     public static boolean isSecret(String key) {
-        return SECRET.matcher(key.toLowerCase(Locale.ROOT)).find();
+        return Secrets.isSecret(key);
     }
 
     /**
@@ -56,6 +43,6 @@ public final class EffectiveConfig {
     }
 
     private static String shown(String key, String value) {
-        return isSecret(key) ? MASK : value;
+        return Secrets.mask(key, value);
     }
 }

@@ -62,6 +62,13 @@ public final class OptionGroups {
                     CommonOptions.PARALLELISM,
                     CommonOptions.MAX_PARALLELISM);
 
+    /** How the job restarts after a failure: exponential delay, bounded attempts. */
+    public static final List<Option<?>> RESTART =
+            List.of(
+                    CommonOptions.RESTART_MAX_ATTEMPTS,
+                    CommonOptions.RESTART_BACKOFF,
+                    CommonOptions.RESTART_MAX_BACKOFF);
+
     /** {@code --create-topics} and the shape of the topics it creates. */
     public static final List<Option<?>> TOPIC_CREATION =
             List.of(
@@ -75,7 +82,7 @@ public final class OptionGroups {
 
     /** The groups of every job, bounded or not. */
     public static final List<List<Option<?>>> EVERY_JOB =
-            List.of(KAFKA_INPUT, KAFKA_OUTPUT, RUNTIME, TOPIC_CREATION, OBSERVABILITY);
+            List.of(KAFKA_INPUT, KAFKA_OUTPUT, RUNTIME, RESTART, TOPIC_CREATION, OBSERVABILITY);
 
     /** The groups every continuous job adds to {@link #EVERY_JOB}. */
     public static final List<List<Option<?>>> STREAMING_JOB =

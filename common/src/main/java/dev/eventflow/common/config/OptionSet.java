@@ -1,10 +1,12 @@
 package dev.eventflow.common.config;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The options one job accepts, in the order {@code --help} lists them. Parses {@code --key value}
@@ -15,6 +17,9 @@ public final class OptionSet {
 
     /** Prefix of Kafka client properties passed straight to every source, sink and admin client. */
     public static final String KAFKA_PREFIX = "kafka.";
+
+    /** {@code --kafka-properties FILE}: Kafka client properties from a file. */
+    public static final String KAFKA_PROPERTIES = "kafka-properties";
 
     private final Map<String, Option<?>> options = new LinkedHashMap<>();
 
@@ -62,8 +67,14 @@ public final class OptionSet {
      *     required option left out
      */
     public ParsedOptions parse(String... args) {
+        return parse(System::getenv, args);
+    }
+
+    /** As {@link #parse(String...)}, with {@code ${env:NAME}} references checked in {@code env}. */
+    ParsedOptions parse(Function<String, String> env, String... args) {
         Map<Option<?>, Object> values = new LinkedHashMap<>();
         Map<String, String> kafka = new LinkedHashMap<>();
+        String kafkaPropertiesFile = null;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (!arg.startsWith("--") || arg.length() == 2) {
@@ -79,9 +90,19 @@ public final class OptionSet {
                 inlineValue = name.substring(eq + 1);
                 name = name.substring(0, eq);
             }
+            if (name.equals(KAFKA_PROPERTIES)) {
+                if (kafkaPropertiesFile != null) {
+                    throw new InvalidOptionException("--" + name + " given twice");
+                }
+                kafkaPropertiesFile = inlineValue != null ? inlineValue : valueAfter(args, i, name);
+                if (inlineValue == null) i++;
+                continue;
+            }
             if (name.startsWith(KAFKA_PREFIX) && name.length() > KAFKA_PREFIX.length()) {
                 String value = inlineValue != null ? inlineValue : valueAfter(args, i, name);
                 if (inlineValue == null) i++;
+                KafkaClientProperties.refuseGuarded(
+                        "--" + name, name.substring(KAFKA_PREFIX.length()));
                 kafka.put(name.substring(KAFKA_PREFIX.length()), value);
                 continue;
             }
@@ -115,7 +136,13 @@ public final class OptionSet {
         }
         Map<String, Object> defaults = new LinkedHashMap<>();
         for (Option<?> o : options.values()) defaults.put(o.key(), o.defaultValue());
-        return new ParsedOptions(values, defaults, kafka);
+        Map<String, String> clientProperties = new LinkedHashMap<>();
+        if (kafkaPropertiesFile != null) {
+            clientProperties.putAll(KafkaClientProperties.load(Path.of(kafkaPropertiesFile)));
+        }
+        clientProperties.putAll(kafka);
+        return new ParsedOptions(
+                values, defaults, KafkaClientProperties.withEnvReferences(clientProperties, env));
     }
 
     private static String valueAfter(String[] args, int i, String name) {
@@ -174,12 +201,24 @@ public final class OptionSet {
             }
             sb.append('\n');
         }
+        sb.append("  --" + KAFKA_PROPERTIES + " <file>")
+                .append(" ".repeat(44 - 27))
+                .append(
+                        "Kafka client properties from a file (as the Kafka tools' --command-config);\n")
+                .append(" ".repeat(44))
+                .append(
+                        "--kafka.* wins over it; a value may be ${env:NAME} (an environment variable)\n");
         sb.append("  --kafka.<property> <value>")
                 .append(" ".repeat(44 - 28))
                 .append(
                         "any Kafka client property, passed to every source, sink and admin client\n")
                 .append(" ".repeat(44))
-                .append("(security.protocol, sasl.jaas.config, ssl.*, fetch/batch tuning, ...)\n");
+                .append("(security.protocol, sasl.jaas.config, ssl.*, fetch/batch tuning, ...);\n")
+                .append(" ".repeat(44))
+                .append("isolation.level, enable.idempotence, acks, transaction.timeout.ms,\n")
+                .append(" ".repeat(44))
+                .append(
+                        "transactional.id, bootstrap.servers, group.id are refused: use the options\n");
         return sb.toString();
     }
 }

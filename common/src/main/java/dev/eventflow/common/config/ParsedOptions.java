@@ -43,7 +43,11 @@ public final class ParsedOptions implements Serializable {
         return values.containsKey(option.key());
     }
 
-    /** Kafka client properties from {@code --kafka.<name> <value>}, without the prefix. */
+    /**
+     * Kafka client properties: {@code --kafka-properties FILE} overlaid by {@code --kafka.<name>
+     * <value>} (without the prefix), plus the environment config provider when a value refers to
+     * {@code ${env:NAME}}. Values may be secret: show them only through {@link Secrets#masked}.
+     */
     public Map<String, String> kafkaProperties() {
         return kafkaProperties;
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import dev.eventflow.common.time.EventTimes;
 import java.io.IOException;
 
@@ -14,7 +15,12 @@ import java.io.IOException;
  */
 public final class JsonFields {
 
-    private static final JsonFactory JSON = new JsonFactory();
+    /**
+     * Duplicate fields are refused ({@code "not valid JSON: Duplicate field 'user_id'"}): which of
+     * two values a record means is a guess, and a guess is not processing.
+     */
+    private static final JsonFactory JSON =
+            JsonFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
 
     private JsonFields() {}
 

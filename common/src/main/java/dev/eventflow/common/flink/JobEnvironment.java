@@ -1,11 +1,15 @@
 package dev.eventflow.common.flink;
 
 import dev.eventflow.common.config.CommonOptions;
+import dev.eventflow.common.config.InvalidOptionException;
+import dev.eventflow.common.config.Option;
 import dev.eventflow.common.config.ParsedOptions;
+import java.time.Duration;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
@@ -21,7 +25,13 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  *   <li>{@code pipeline.auto-generate-uids: false}: an operator without an explicit uid fails at
  *       once, so savepoints always map to operators;
  *   <li>{@code pipeline.max-parallelism} set explicitly: it fixes the key groups of the state, and
- *       so the upper bound for rescaling from a savepoint.
+ *       so the upper bound for rescaling from a savepoint;
+ *   <li>an explicit restart strategy, whatever the cluster's default: exponential delay from {@code
+ *       --restart-backoff} (1s) doubling up to {@code --restart-max-backoff} (1m), with 10% jitter,
+ *       at most {@code --restart-max-attempts} (20) restarts, the count starting again after {@link
+ *       #RESTART_RESET_AFTER} without a failure. A transient fault (a broker restart, a lost
+ *       TaskManager) is ridden out; a persistent one fails the job after about a quarter of an hour
+ *       instead of restarting forever.
  * </ul>
  *
  * Under {@code flink run} the cluster's environment is used and these settings are layered on top;
@@ -35,7 +45,27 @@ public final class JobEnvironment {
      */
     public static final int LOCAL_DEFAULT_PARALLELISM = 2;
 
+    /** A job running this long without a failure starts its restart count and backoff afresh. */
+    public static final Duration RESTART_RESET_AFTER = Duration.ofMinutes(10);
+
     private JobEnvironment() {}
+
+    /**
+     * Cross-option rules of the environment's options.
+     *
+     * @throws InvalidOptionException naming the options
+     */
+    public static void validate(ParsedOptions o) {
+        Duration backoff = o.get(CommonOptions.RESTART_BACKOFF);
+        Duration max = o.get(CommonOptions.RESTART_MAX_BACKOFF);
+        if (max.compareTo(backoff) < 0) {
+            throw new InvalidOptionException(
+                    "--restart-max-backoff "
+                            + Option.show(max)
+                            + " must not be shorter than --restart-backoff "
+                            + Option.show(backoff));
+        }
+    }
 
     public static Configuration configuration(
             ParsedOptions o, String jobName, RuntimeExecutionMode mode) {
@@ -73,6 +103,21 @@ public final class JobEnvironment {
             conf.setString("execution.checkpointing.dir", dir);
             conf.setString("execution.checkpointing.savepoint-dir", dir + "/savepoints");
         }
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "exponential-delay");
+        conf.set(
+                RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_INITIAL_BACKOFF,
+                o.get(CommonOptions.RESTART_BACKOFF));
+        conf.set(
+                RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_MAX_BACKOFF,
+                o.get(CommonOptions.RESTART_MAX_BACKOFF));
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_BACKOFF_MULTIPLIER, 2.0);
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_JITTER_FACTOR, 0.1);
+        conf.set(
+                RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_RESET_BACKOFF_THRESHOLD,
+                RESTART_RESET_AFTER);
+        conf.set(
+                RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_ATTEMPTS,
+                o.get(CommonOptions.RESTART_MAX_ATTEMPTS));
         int parallelism = o.get(CommonOptions.PARALLELISM);
         if (parallelism > 0) {
             conf.setString("parallelism.default", Integer.toString(parallelism));

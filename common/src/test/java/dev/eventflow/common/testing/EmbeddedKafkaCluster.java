@@ -3,6 +3,7 @@ package dev.eventflow.common.testing;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,7 +13,12 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.admin.UserScramCredentialAlteration;
+import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
+import org.apache.kafka.clients.admin.UserScramCredentialsDescription;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
@@ -48,6 +54,14 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
     private static final Duration TOPIC_TIMEOUT = Duration.ofSeconds(30);
 
     private final Map<String, String> brokerProperties = new LinkedHashMap<>();
+
+    /** SCRAM users (name -> password) created at start; empty: a plaintext broker. */
+    private final Map<String, String> scramUsers = new LinkedHashMap<>();
+
+    /** The broker's own PLAIN identity on the SASL listener (inter-broker and test clients). */
+    static final String BROKER_USER = "embedded-broker";
+
+    private static final String BROKER_PASSWORD = "embedded-broker-password";
     private KafkaClusterTestKit cluster;
     private KafkaTestClient client;
 
@@ -76,6 +90,110 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
     }
 
     /**
+     * A broker whose client listener requires SASL ({@code SASL_PLAINTEXT}) and accepts {@code
+     * SCRAM-SHA-256} and {@code SCRAM-SHA-512} for the given users, as a secured production cluster
+     * would. The SCRAM credentials are created through Kafka's Admin API ({@code
+     * alterUserScramCredentials}) once the broker is up. The broker itself (inter-broker traffic:
+     * transaction markers) and the test's own helpers ({@link #client()}, {@link #newAdmin()})
+     * authenticate with {@code PLAIN} as a separate identity, so a test of SCRAM never depends on
+     * the credentials it checks. No authorizer: authentication, not ACLs, is what is tested. The
+     * controller listener stays plaintext.
+     *
+     * @param users user name -> password
+     */
+    public static EmbeddedKafkaCluster withSaslScram(
+            Map<String, String> users, Map<String, String> extraBrokerProperties) {
+        Map<String, String> props = new LinkedHashMap<>();
+        props.put("listener.security.protocol.map", "EXTERNAL:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT");
+        props.put("sasl.enabled.mechanisms", "PLAIN,SCRAM-SHA-256,SCRAM-SHA-512");
+        props.put("sasl.mechanism.inter.broker.protocol", "PLAIN");
+        props.put(
+                "listener.name.external.plain.sasl.jaas.config",
+                "org.apache.kafka.common.security.plain.PlainLoginModule required"
+                        + " username=\""
+                        + BROKER_USER
+                        + "\" password=\""
+                        + BROKER_PASSWORD
+                        + "\""
+                        + " user_"
+                        + BROKER_USER
+                        + "=\""
+                        + BROKER_PASSWORD
+                        + "\";");
+        for (String m : List.of("scram-sha-256", "scram-sha-512")) {
+            props.put(
+                    "listener.name.external." + m + ".sasl.jaas.config",
+                    "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+        }
+        props.putAll(extraBrokerProperties);
+        EmbeddedKafkaCluster cluster = new EmbeddedKafkaCluster(props);
+        cluster.scramUsers.putAll(users);
+        return cluster;
+    }
+
+    /**
+     * The client properties of the test's own helpers: empty for a plaintext broker, the broker's
+     * PLAIN identity for a {@link #withSaslScram} one.
+     */
+    public Properties helperSecurityProperties() {
+        Properties p = new Properties();
+        if (scramUsers.isEmpty()) return p;
+        p.put("security.protocol", "SASL_PLAINTEXT");
+        p.put("sasl.mechanism", "PLAIN");
+        p.put(
+                "sasl.jaas.config",
+                "org.apache.kafka.common.security.plain.PlainLoginModule required username=\""
+                        + BROKER_USER
+                        + "\" password=\""
+                        + BROKER_PASSWORD
+                        + "\";");
+        return p;
+    }
+
+    /** Creates the SCRAM credentials (both mechanisms) and waits until the broker serves them. */
+    private void createScramUsers() throws Exception {
+        if (scramUsers.isEmpty()) return;
+        try (Admin admin = newAdmin()) {
+            // One request per mechanism: a request may alter each user only once.
+            for (ScramMechanism m :
+                    List.of(ScramMechanism.SCRAM_SHA_256, ScramMechanism.SCRAM_SHA_512)) {
+                List<UserScramCredentialAlteration> alterations = new ArrayList<>();
+                scramUsers.forEach(
+                        (user, password) ->
+                                alterations.add(
+                                        new UserScramCredentialUpsertion(
+                                                user, new ScramCredentialInfo(m, 4096), password)));
+                admin.alterUserScramCredentials(alterations)
+                        .all()
+                        .get(TOPIC_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            }
+            long deadline = System.nanoTime() + TOPIC_TIMEOUT.toNanos();
+            while (true) {
+                Map<String, UserScramCredentialsDescription> seen =
+                        admin.describeUserScramCredentials()
+                                .all()
+                                .get(TOPIC_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                boolean all =
+                        scramUsers.keySet().stream()
+                                .allMatch(
+                                        u ->
+                                                seen.containsKey(u)
+                                                        && seen.get(u).credentialInfos().size()
+                                                                == 2);
+                if (all) return;
+                if (System.nanoTime() - deadline > 0) {
+                    throw new IllegalStateException(
+                            "SCRAM users not visible after "
+                                    + TOPIC_TIMEOUT
+                                    + ": "
+                                    + seen.keySet());
+                }
+                Thread.onSpinWait();
+            }
+        }
+    }
+
+    /**
      * Formats the storage, starts the broker and waits until it accepts clients. Idempotent.
      *
      * @return this, for {@code new EmbeddedKafkaCluster().start()}
@@ -99,9 +217,12 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
             kit.startup();
             kit.waitForReadyBrokers();
             cluster = kit;
-            client = new KafkaTestClient(kit.bootstrapServers());
+            client = new KafkaTestClient(kit.bootstrapServers(), helperSecurityProperties());
+            createScramUsers();
             return this;
         } catch (Exception e) {
+            cluster = null;
+            client = null;
             if (kit != null) closeAfterFailure(kit, e);
             if (e instanceof InterruptedException) Thread.currentThread().interrupt();
             throw new IllegalStateException("could not start the embedded Kafka broker", e);
@@ -161,6 +282,7 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
     /** Admin client properties for this broker (a fresh copy each call). */
     public Properties adminProperties() {
         Properties p = new Properties();
+        p.putAll(helperSecurityProperties());
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
         return p;
     }

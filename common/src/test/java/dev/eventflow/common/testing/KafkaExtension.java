@@ -25,6 +25,7 @@ public final class KafkaExtension implements BeforeAllCallback, AfterAllCallback
     private static final AtomicInteger TOPICS = new AtomicInteger();
 
     private final Map<String, String> brokerProperties;
+    private final Map<String, String> scramUsers;
     private EmbeddedKafkaCluster cluster;
 
     /** The class context that started the broker; only its {@code afterAll} stops it. */
@@ -38,13 +39,31 @@ public final class KafkaExtension implements BeforeAllCallback, AfterAllCallback
      * @param brokerProperties extra broker settings, e.g. {@code transaction.max.timeout.ms}
      */
     public KafkaExtension(Map<String, String> brokerProperties) {
+        this(brokerProperties, Map.of());
+    }
+
+    private KafkaExtension(Map<String, String> brokerProperties, Map<String, String> scramUsers) {
         this.brokerProperties = Map.copyOf(brokerProperties);
+        this.scramUsers = Map.copyOf(scramUsers);
+    }
+
+    /**
+     * A broker whose client listener requires SASL/SCRAM for the given users (name -> password);
+     * see {@link EmbeddedKafkaCluster#withSaslScram}. {@link #client()} and topic creation
+     * authenticate on their own.
+     */
+    public static KafkaExtension withSaslScram(Map<String, String> users) {
+        return new KafkaExtension(Map.of(), users);
     }
 
     @Override
     public void beforeAll(ExtensionContext context) {
         if (cluster != null) return; // a @Nested class inside the owning class
-        cluster = new EmbeddedKafkaCluster(brokerProperties).start();
+        cluster =
+                (scramUsers.isEmpty()
+                                ? new EmbeddedKafkaCluster(brokerProperties)
+                                : EmbeddedKafkaCluster.withSaslScram(scramUsers, brokerProperties))
+                        .start();
         ownerContextId = context.getUniqueId();
     }
 

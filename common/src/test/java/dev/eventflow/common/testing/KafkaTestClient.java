@@ -36,13 +36,24 @@ public final class KafkaTestClient {
     private static final Duration POLL = Duration.ofMillis(100);
 
     private final String bootstrapServers;
+    private final Properties security;
 
     /**
      * @param bootstrapServers any reachable broker, usually {@link
      *     EmbeddedKafkaCluster#bootstrapServers()}
      */
     public KafkaTestClient(String bootstrapServers) {
+        this(bootstrapServers, new Properties());
+    }
+
+    /**
+     * @param security client properties added to every producer and consumer, e.g. the SASL
+     *     settings of {@link EmbeddedKafkaCluster#withSaslScram}
+     */
+    public KafkaTestClient(String bootstrapServers, Properties security) {
         this.bootstrapServers = bootstrapServers;
+        this.security = new Properties();
+        this.security.putAll(security);
     }
 
     public String bootstrapServers() {
@@ -63,6 +74,7 @@ public final class KafkaTestClient {
                         "record for " + r.topic() + " in produce(" + topic + ", ...)");
         }
         Properties p = new Properties();
+        p.putAll(security);
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
@@ -207,6 +219,7 @@ public final class KafkaTestClient {
 
     private KafkaConsumer<byte[], byte[]> readCommittedConsumer() {
         Properties p = new Properties();
+        p.putAll(security);
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
