@@ -80,3 +80,12 @@ kafka_tool() {
     exec "$JAVA" -Xmx256m -Dlog4j2.configurationFile="$CONF_DIR/kafka-tools-log4j2.properties" \
         -cp "$(classpath kafka)" "$main" "$@"
 }
+
+# PostgreSQL and Redis for a manual run of the external-store features (deploy/local/postgres,
+# deploy/local/redis; `up --with-postgres --with-redis`), from Debian's packages.
+POSTGRES_PORT=15432
+POSTGRES_USER=eventflow
+POSTGRES_DIR="$RUN_DIR/postgres"
+POSTGRES_PASSWORD_FILE="$RUN_DIR/conf/postgres.password"
+REDIS_PORT=16379
+REDIS_DIR="$RUN_DIR/redis"

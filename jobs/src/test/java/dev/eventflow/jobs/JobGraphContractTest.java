@@ -52,11 +52,16 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class JobGraphContractTest {
 
-    /** Options a job requires beyond --bootstrap-servers, by job name. */
+    /**
+     * Options a job requires beyond --bootstrap-servers, by job name, and optional outputs to
+     * include in the graph (window-aggregation's PostgreSQL output adds two operators).
+     */
     private static final Map<String, List<String>> EXTRA_ARGS =
             Map.of(
                     "reconcile",
-                    List.of("--from", "2026-01-01T00:00:00Z", "--to", "2026-01-01T01:00:00Z"));
+                    List.of("--from", "2026-01-01T00:00:00Z", "--to", "2026-01-01T01:00:00Z"),
+                    "window-aggregation",
+                    List.of("--jdbc-url", "jdbc:postgresql://localhost:5432/eventflow"));
 
     static Stream<String> jobs() {
         return Launcher.jobs().keySet().stream();

@@ -6,7 +6,9 @@ import dev.eventflow.common.kafka.KeyedRecordSerializationSchema;
 /**
  * Writes an {@link EnrichedEvent} keyed by user_id: the event in its input format (event_time as
  * ISO-8601 UTC) plus {@code "profile_found"} (true or false), {@code "country"} and {@code
- * "segment"} (null when there is no profile or the profile leaves them out).
+ * "segment"} (null when there is no profile or the profile leaves them out); in {@code --mode
+ * enrich-async} also {@code "lookup"}: {@code hit}, {@code miss}, {@code timeout}, {@code
+ * unavailable} or {@code error}.
  */
 public final class EnrichedEventSerializationSchema
         extends KeyedRecordSerializationSchema<EnrichedEvent> {
@@ -23,6 +25,7 @@ public final class EnrichedEventSerializationSchema
                     g.writeBooleanField("profile_found", e.profile() != null);
                     g.writeStringField("country", e.profile() == null ? null : e.profile().country);
                     g.writeStringField("segment", e.profile() == null ? null : e.profile().segment);
+                    if (e.lookup() != null) g.writeStringField("lookup", e.lookup());
                 });
     }
 }

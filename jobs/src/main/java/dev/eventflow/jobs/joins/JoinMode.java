@@ -9,10 +9,15 @@ public enum JoinMode {
     /** As {@link #LEFT_OUTER}, plus every click without an impression within the bound. */
     FULL_OUTER,
     /** User events enriched with the latest profile per user from the compacted topic. */
-    ENRICH;
+    ENRICH,
+    /**
+     * User events enriched with their user's profile looked up in Redis, asynchronously ({@link
+     * RedisProfileLookup}).
+     */
+    ENRICH_ASYNC;
 
     /** The stream-stream modes, which need a time bound. */
     public boolean isStreamStream() {
-        return this != ENRICH;
+        return this == INTERVAL || this == LEFT_OUTER || this == FULL_OUTER;
     }
 }

@@ -13,15 +13,20 @@ import dev.eventflow.common.time.EventTimeWatermarks;
 import dev.eventflow.jobs.SuiteJob;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.streaming.api.datastream.AsyncDataStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.async.AsyncRetryStrategy;
+import org.apache.flink.streaming.util.retryable.AsyncRetryStrategies;
 
 /**
  * {@code joins}: Spark's streaming joins (stream-stream and stream-static), one mode each, written
@@ -36,7 +41,11 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  *       match, emitted with null fields once the watermark passes their deadline ({@link
  *       OuterIntervalJoinFunction}; Spark: {@code joinType = "leftOuter"} / {@code "fullOuter"});
  *   <li>{@code enrich}: user events enriched with the latest profile of their user from a compacted
- *       topic ({@link ProfileEnrichmentFunction}; Spark: stream-static join).
+ *       topic ({@link ProfileEnrichmentFunction}; Spark: stream-static join);
+ *   <li>{@code enrich-async}: user events enriched with their user's profile looked up in Redis,
+ *       asynchronously, with a bounded number of lookups in flight, a timeout, retries with backoff
+ *       and a flagged fallback ({@link RedisProfileLookup}; Spark: a UDF or {@code mapPartitions}
+ *       that calls an external store).
  * </ul>
  *
  * An unbounded stream-stream join is refused at start-up ({@link JoinsOptions#joinBoundMs}).
@@ -64,6 +73,7 @@ public final class JoinsJob extends SuiteJob {
     @Override
     protected void validateJobOptions(ParsedOptions o) {
         if (o.get(JoinsOptions.MODE).isStreamStream()) JoinsOptions.joinBoundMs(o);
+        if (o.get(JoinsOptions.MODE) == JoinMode.ENRICH_ASYNC) JoinsOptions.redisUri(o);
     }
 
     /**
@@ -141,13 +151,81 @@ public final class JoinsJob extends SuiteJob {
                 .uid(Operators.ENRICH.uid());
     }
 
+    /**
+     * The async topology: every event leaves once, enriched from Redis or flagged ({@link
+     * EnrichedEvent#lookup}). {@code unorderedWait}: an event leaves as soon as its lookup answers,
+     * so one slow key does not hold back the others; order is kept across watermarks, so event time
+     * stays correct downstream.
+     */
+    public static DataStream<EnrichedEvent> defineAsyncEnrichment(
+            DataStream<UserEvent> events,
+            RedisProfileLookup lookup,
+            Duration timeout,
+            int capacity,
+            int retries,
+            Duration backoff) {
+        AsyncRetryStrategy<EnrichedEvent> retry =
+                retries == 0
+                        ? AsyncRetryStrategies.NO_RETRY_STRATEGY
+                        : new AsyncRetryStrategies.ExponentialBackoffDelayRetryStrategyBuilder<
+                                        EnrichedEvent>(
+                                        retries, backoff.toMillis(), backoff.toMillis() * 8, 2.0)
+                                .ifResult(RedisProfileLookup.RETRY_WHEN_UNAVAILABLE)
+                                .build();
+        return AsyncDataStream.unorderedWaitWithRetry(
+                        events, lookup, timeout.toMillis(), TimeUnit.MILLISECONDS, capacity, retry)
+                .returns(TypeInformation.of(EnrichedEvent.class))
+                .name(Operators.ENRICH_ASYNC.operatorName())
+                .uid(Operators.ENRICH_ASYNC.uid());
+    }
+
     @Override
     public void buildPipeline(StreamExecutionEnvironment env, ParsedOptions o) {
-        if (o.get(JoinsOptions.MODE) == JoinMode.ENRICH) {
-            buildEnrichment(env, o);
-        } else {
-            buildJoin(env, o);
+        switch (o.get(JoinsOptions.MODE)) {
+            case ENRICH:
+                buildEnrichment(env, o);
+                break;
+            case ENRICH_ASYNC:
+                buildAsyncEnrichment(env, o, UnaryOperator.identity());
+                break;
+            default:
+                buildJoin(env, o);
         }
+    }
+
+    /**
+     * {@code --mode enrich-async}: Kafka in, Redis lookups, Kafka out. {@code beforeLookup} lets a
+     * test splice a failure injector in; production passes identity.
+     */
+    public static void buildAsyncEnrichment(
+            StreamExecutionEnvironment env,
+            ParsedOptions o,
+            UnaryOperator<DataStream<UserEvent>> beforeLookup) {
+        SingleOutputStreamOperator<UserEvent> events =
+                UserEventInput.read(
+                        env,
+                        o,
+                        NAME,
+                        Operators.SOURCE_EVENTS,
+                        Operators.SPLIT_EVENTS,
+                        Operators.SINK_DEAD_LETTERS);
+        Duration timeout = o.get(JoinsOptions.ASYNC_TIMEOUT);
+        KafkaSinks.write(
+                defineAsyncEnrichment(
+                        beforeLookup.apply(events),
+                        new RedisProfileLookup(
+                                o.get(JoinsOptions.REDIS_URI),
+                                o.get(JoinsOptions.REDIS_KEY_PREFIX),
+                                timeout.toMillis()),
+                        timeout,
+                        o.get(JoinsOptions.ASYNC_CAPACITY),
+                        o.get(JoinsOptions.ASYNC_RETRIES),
+                        o.get(JoinsOptions.ASYNC_RETRY_BACKOFF)),
+                o,
+                NAME,
+                "out",
+                new EnrichedEventSerializationSchema(o.get(CommonOptions.OUTPUT_TOPIC)),
+                Operators.SINK_ENRICHED_ASYNC);
     }
 
     private static void buildJoin(StreamExecutionEnvironment env, ParsedOptions o) {
@@ -259,6 +337,12 @@ public final class JoinsJob extends SuiteJob {
     /** Every topic the job touches in its mode, for start-up checks and topic creation. */
     @Override
     protected List<String> topics(ParsedOptions o) {
+        if (o.get(JoinsOptions.MODE) == JoinMode.ENRICH_ASYNC) {
+            return List.of(
+                    o.get(CommonOptions.INPUT_TOPIC),
+                    o.get(CommonOptions.OUTPUT_TOPIC),
+                    o.get(CommonOptions.DLQ_TOPIC));
+        }
         if (o.get(JoinsOptions.MODE) == JoinMode.ENRICH) {
             return List.of(
                     o.get(CommonOptions.INPUT_TOPIC),
@@ -272,6 +356,11 @@ public final class JoinsJob extends SuiteJob {
                 o.get(CommonOptions.OUTPUT_TOPIC),
                 o.get(CommonOptions.LATE_TOPIC),
                 o.get(CommonOptions.DLQ_TOPIC));
+    }
+
+    /** The URI without a password, for the banner. */
+    static String redisHost(String uri) {
+        return uri == null ? "(no --redis-uri)" : uri.replaceFirst("//[^@/]*@", "//");
     }
 
     @Override
@@ -288,13 +377,20 @@ public final class JoinsJob extends SuiteJob {
                         ? o.get(CommonOptions.INPUT_TOPIC)
                                 + " x "
                                 + o.get(JoinsOptions.PROFILES_TOPIC)
-                        : o.get(JoinsOptions.IMPRESSIONS_TOPIC)
-                                + " x "
-                                + o.get(JoinsOptions.CLICKS_TOPIC)
-                                + " within "
-                                + o.get(JoinsOptions.JOIN_BOUND),
+                        : mode == JoinMode.ENRICH_ASYNC
+                                ? o.get(CommonOptions.INPUT_TOPIC)
+                                        + " x redis "
+                                        + redisHost(o.get(JoinsOptions.REDIS_URI))
+                                        + " "
+                                        + o.get(JoinsOptions.REDIS_KEY_PREFIX)
+                                        + "<user_id>"
+                                : o.get(JoinsOptions.IMPRESSIONS_TOPIC)
+                                        + " x "
+                                        + o.get(JoinsOptions.CLICKS_TOPIC)
+                                        + " within "
+                                        + o.get(JoinsOptions.JOIN_BOUND),
                 o.get(CommonOptions.OUTPUT_TOPIC),
-                mode == JoinMode.ENRICH ? "" : "late: " + o.get(CommonOptions.LATE_TOPIC) + ", ",
+                mode.isStreamStream() ? "late: " + o.get(CommonOptions.LATE_TOPIC) + ", " : "",
                 o.get(CommonOptions.DLQ_TOPIC),
                 o.get(CommonOptions.BOOTSTRAP_SERVERS));
     }

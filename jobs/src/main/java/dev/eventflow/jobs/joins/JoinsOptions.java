@@ -44,7 +44,8 @@ public final class JoinsOptions {
                     JoinMode.class,
                     JoinMode.INTERVAL,
                     "interval (inner), left-outer, full-outer (impressions x clicks within --join-bound), "
-                            + "or enrich (--input-topic user events x latest profile per user)");
+                            + "enrich (--input-topic user events x latest profile per user), "
+                            + "or enrich-async (user events x profile looked up in Redis)");
 
     public static final Option<String> IMPRESSIONS_TOPIC =
             Option.string(
@@ -82,6 +83,55 @@ public final class JoinsOptions {
                     "force-unbounded-join",
                     "accept a stream-stream join without a sane bound; its state grows without limit");
 
+    public static final Option<String> REDIS_URI =
+            Option.optionalString(
+                            "redis-uri",
+                            "Redis to look profiles up in, redis://[:password@]host:port[/db]"
+                                    + " (required by --mode enrich-async)")
+                    .check(
+                            u -> u.startsWith("redis://") || u.startsWith("rediss://"),
+                            "must start with redis:// or rediss://");
+
+    public static final Option<String> REDIS_KEY_PREFIX =
+            Option.string(
+                    "redis-key-prefix",
+                    "user-profile:",
+                    "a user's profile is the Redis hash <prefix><user_id> with fields country,"
+                            + " segment (enrich-async)");
+
+    public static final Option<Integer> ASYNC_CAPACITY =
+            Option.integer(
+                            "async-capacity",
+                            100,
+                            "lookups in flight per subtask; when full, the source is slowed down"
+                                    + " (enrich-async)")
+                    .check(n -> n > 0 && n <= 10_000, "must be between 1 and 10000");
+
+    public static final Option<Duration> ASYNC_TIMEOUT =
+            Option.duration(
+                            "async-timeout",
+                            Duration.ofSeconds(2),
+                            "time a lookup may take, retries included; then the event goes out"
+                                    + " unenriched with lookup=timeout (enrich-async)")
+                    .check(d -> !d.isZero(), "must be positive");
+
+    public static final Option<Integer> ASYNC_RETRIES =
+            Option.integer(
+                            "async-retries",
+                            3,
+                            "retries of a lookup while Redis is unreachable, with exponential"
+                                    + " backoff; then the event goes out unenriched with"
+                                    + " lookup=unavailable (enrich-async)")
+                    .check(n -> n >= 0 && n <= 100, "must be between 0 and 100");
+
+    public static final Option<Duration> ASYNC_RETRY_BACKOFF =
+            Option.duration(
+                            "async-retry-backoff",
+                            Duration.ofMillis(100),
+                            "delay before the first retry; doubled each time, at most 8x"
+                                    + " (enrich-async)")
+                    .check(d -> !d.isZero(), "must be positive");
+
     public static OptionSet optionSet() {
         return OptionGroups.streamingJob(OptionGroups.EVENT_TIME, OptionGroups.LATE_OUTPUT)
                 .replace(
@@ -97,7 +147,27 @@ public final class JoinsOptions {
                 .add(CLICKS_TOPIC)
                 .add(PROFILES_TOPIC)
                 .add(JOIN_BOUND)
-                .add(FORCE_UNBOUNDED_JOIN);
+                .add(FORCE_UNBOUNDED_JOIN)
+                .add(REDIS_URI)
+                .add(REDIS_KEY_PREFIX)
+                .add(ASYNC_CAPACITY)
+                .add(ASYNC_TIMEOUT)
+                .add(ASYNC_RETRIES)
+                .add(ASYNC_RETRY_BACKOFF);
+    }
+
+    /**
+     * The enrich-async mode's own rule: it needs {@code --redis-uri}.
+     *
+     * @throws InvalidOptionException naming the option
+     */
+    public static String redisUri(ParsedOptions o) {
+        String uri = o.get(REDIS_URI);
+        if (uri == null) {
+            throw new InvalidOptionException(
+                    "--mode enrich-async needs --redis-uri (e.g. redis://localhost:6379)");
+        }
+        return uri;
     }
 
     /**

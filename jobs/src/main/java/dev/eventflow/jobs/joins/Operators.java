@@ -22,8 +22,10 @@ public enum Operators implements OperatorId.Declared {
     LEFT_OUTER_JOIN("left outer interval join impressions x clicks", "joins.left-outer-join"),
     FULL_OUTER_JOIN("full outer interval join impressions x clicks", "joins.full-outer-join"),
     ENRICH("enrich user events with the latest profile", "joins.enrich"),
+    ENRICH_ASYNC("enrich user events from redis (async lookups)", "joins.enrich-async"),
     SINK_RESULTS("kafka sink: joined rows", "joins.sink.results"),
     SINK_ENRICHED("kafka sink: enriched events", "joins.sink.enriched"),
+    SINK_ENRICHED_ASYNC("kafka sink: events enriched from redis", "joins.sink.enriched-async"),
     SINK_LATE("kafka sink: late rows", "joins.sink.late"),
     SINK_DEAD_LETTERS("kafka sink: dead letters", "joins.sink.dlq");
 

@@ -13,7 +13,10 @@ public enum Operators implements OperatorId.Declared {
     WINDOW("window aggregate, sliced (count, HLL sessions, amounts)", "window-aggregation.window"),
     SINK_RESULTS("kafka sink: window results", "window-aggregation.sink.results"),
     SINK_LATE("kafka sink: late events", "window-aggregation.sink.late"),
-    SINK_DEAD_LETTERS("kafka sink: dead letters", "window-aggregation.sink.dlq");
+    SINK_DEAD_LETTERS("kafka sink: dead letters", "window-aggregation.sink.dlq"),
+    UPSERT_RESULTS("postgresql upsert: window results", "window-aggregation.jdbc.upsert"),
+    SINK_REJECTED_ROWS(
+            "kafka sink: rows rejected by postgresql", "window-aggregation.sink.jdbc-rejected");
 
     Operators(String operatorName, String uid) {
         OperatorId.declare(this, operatorName, uid);

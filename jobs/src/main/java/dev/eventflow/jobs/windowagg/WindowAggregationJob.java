@@ -3,8 +3,11 @@ package dev.eventflow.jobs.windowagg;
 import dev.eventflow.common.config.CommonOptions;
 import dev.eventflow.common.config.Option;
 import dev.eventflow.common.config.ParsedOptions;
+import dev.eventflow.common.event.DeadLetterSerializationSchema;
 import dev.eventflow.common.event.UserEvent;
 import dev.eventflow.common.flink.UserEventInput;
+import dev.eventflow.common.jdbc.JdbcOptions;
+import dev.eventflow.common.jdbc.JdbcUpserts;
 import dev.eventflow.common.kafka.KafkaSinks;
 import dev.eventflow.jobs.SuiteJob;
 import dev.eventflow.jobs.windowstats.UserIdKey;
@@ -40,7 +43,9 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * --output-mode update --allowed-lateness D} (Spark's update mode), the output is an upsert stream
  * keyed by (user_id, window_start, window_end): each window written when the watermark passes its
  * end, again for every event within D of the end, and a last time flagged final; see {@link
- * SlicedWindowOperator} and docs/jobs/window-aggregation.md.
+ * SlicedWindowOperator} and docs/jobs/window-aggregation.md. With {@code --jdbc-url} the same rows
+ * are also upserted into PostgreSQL ({@link #upsertIntoPostgres}), the fan-out Spark does with
+ * {@code foreachBatch}.
  *
  * <p>Topology: Kafka source with per-partition bounded-out-of-orderness watermarks and idleness ->
  * dead-letter split -> keyBy(user_id) -> late-event routing -> sliding (or tumbling) event-time
@@ -199,6 +204,30 @@ public final class WindowAggregationJob extends SuiteJob {
                 "late",
                 new LateEventSerializationSchema(o.get(CommonOptions.LATE_TOPIC)),
                 Operators.SINK_LATE);
+        if (JdbcOptions.enabled(o)) upsertIntoPostgres(out.results, o);
+    }
+
+    /**
+     * The fan-out's second output ({@code --jdbc-url}): the same rows upserted into PostgreSQL,
+     * batched and flushed before every checkpoint barrier; rows the database rejects go to {@code
+     * --dlq-topic} (exactly once, with its reason) and the job goes on.
+     */
+    static void upsertIntoPostgres(DataStream<WindowResult> results, ParsedOptions o) {
+        KafkaSinks.write(
+                JdbcUpserts.write(results, o, new WindowResultRows(), Operators.UPSERT_RESULTS),
+                o,
+                NAME,
+                "dlq-jdbc",
+                new DeadLetterSerializationSchema(o.get(CommonOptions.DLQ_TOPIC)),
+                Operators.SINK_REJECTED_ROWS);
+    }
+
+    /** With {@code --jdbc-url}: the table is checked (or created) before the job starts. */
+    @Override
+    protected AfterRun prepareRun(StreamExecutionEnvironment env, ParsedOptions o)
+            throws Exception {
+        if (JdbcOptions.enabled(o)) JdbcUpserts.prepareTable(o, new WindowResultRows());
+        return super.prepareRun(env, o);
     }
 
     /** The RocksDB setting that keeps this job's event-time timers on the heap. */
@@ -228,11 +257,13 @@ public final class WindowAggregationJob extends SuiteJob {
                 "%s -> %s%s (late: %s, dead letters: %s) on %s",
                 o.get(CommonOptions.INPUT_TOPIC),
                 o.get(CommonOptions.OUTPUT_TOPIC),
-                o.get(WindowAggregationOptions.OUTPUT_MODE) == OutputMode.UPDATE
-                        ? " (update mode, allowed lateness "
-                                + Option.show(o.get(WindowAggregationOptions.ALLOWED_LATENESS))
-                                + ")"
-                        : "",
+                (o.get(WindowAggregationOptions.OUTPUT_MODE) == OutputMode.UPDATE
+                                ? " (update mode, allowed lateness "
+                                        + Option.show(
+                                                o.get(WindowAggregationOptions.ALLOWED_LATENESS))
+                                        + ")"
+                                : "")
+                        + (JdbcOptions.enabled(o) ? " + postgresql " + JdbcOptions.target(o) : ""),
                 o.get(CommonOptions.LATE_TOPIC),
                 o.get(CommonOptions.DLQ_TOPIC),
                 o.get(CommonOptions.BOOTSTRAP_SERVERS));

@@ -5,9 +5,11 @@ import dev.eventflow.common.config.Option;
 import dev.eventflow.common.config.OptionGroups;
 import dev.eventflow.common.config.OptionSet;
 import dev.eventflow.common.config.ParsedOptions;
+import dev.eventflow.common.jdbc.JdbcOptions;
 import dev.eventflow.jobs.windowstats.WindowSpec;
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.Collectors;
 
 /** Options of {@code window-aggregation}: the common ones plus window shape and sketch size. */
 public final class WindowAggregationOptions {
@@ -60,10 +62,27 @@ public final class WindowAggregationOptions {
     /** How and when window rows are written. */
     public static final List<Option<?>> UPDATES = List.of(OUTPUT_MODE, ALLOWED_LATENESS);
 
+    /** The PostgreSQL output ({@code --jdbc-*}), its table named after what it holds. */
+    public static final List<Option<?>> JDBC_OUTPUT =
+            JdbcOptions.JDBC_OUTPUT.stream()
+                    .map(
+                            option ->
+                                    option == JdbcOptions.TABLE
+                                            ? JdbcOptions.TABLE.withDefault(
+                                                    "user_windows",
+                                                    "[schema.]table the window rows are upserted"
+                                                            + " into, key (user_id, window_start,"
+                                                            + " window_end); created when missing")
+                                            : option)
+                    .collect(Collectors.toList());
+
     public static OptionSet optionSet() {
-        return OptionGroups.streamingJob(
-                        OptionGroups.EVENT_TIME, OptionGroups.LATE_OUTPUT, WINDOWS, UPDATES)
-                .add(JOB_VERSION);
+        OptionSet set =
+                OptionGroups.streamingJob(
+                                OptionGroups.EVENT_TIME, OptionGroups.LATE_OUTPUT, WINDOWS, UPDATES)
+                        .add(JOB_VERSION);
+        JDBC_OUTPUT.forEach(set::add);
+        return set;
     }
 
     /**

@@ -57,6 +57,10 @@ class JoinsJobGraphTest {
         assertThat(jobGraph.getNumberOfVertices()).isPositive();
         if (mode == JoinMode.ENRICH) {
             assertThat(uids).contains(Operators.ENRICH.uid(), Operators.SOURCE_PROFILES.uid());
+        } else if (mode == JoinMode.ENRICH_ASYNC) {
+            assertThat(uids)
+                    .contains(Operators.ENRICH_ASYNC.uid(), Operators.SINK_ENRICHED_ASYNC.uid())
+                    .doesNotContain(Operators.SOURCE_PROFILES.uid());
         } else {
             assertThat(uids)
                     .contains(

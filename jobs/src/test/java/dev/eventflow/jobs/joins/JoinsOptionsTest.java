@@ -118,4 +118,39 @@ class JoinsOptionsTest {
                 .contains("--force-unbounded-join")
                 .contains("--watermark-delay");
     }
+
+    @Test
+    void enrichAsyncNeedsARedisUriAndSaneAsyncSettings() throws Exception {
+        assertThat(launch("--mode", "enrich-async")).isEqualTo(2);
+        assertThat(stderr()).contains("--mode enrich-async needs --redis-uri");
+        err.reset();
+        assertThat(launch("--mode", "enrich-async", "--redis-uri", "localhost:6379")).isEqualTo(2);
+        assertThat(stderr()).contains("--redis-uri").contains("redis://");
+        err.reset();
+        assertThat(
+                        launch(
+                                "--mode",
+                                "enrich-async",
+                                "--redis-uri",
+                                "redis://localhost:6379",
+                                "--async-capacity",
+                                "0"))
+                .isEqualTo(2);
+        assertThat(stderr()).contains("--async-capacity");
+
+        ParsedOptions o =
+                parse(
+                        "--mode",
+                        "enrich-async",
+                        "--redis-uri",
+                        "redis://:secret@redis:6379/2",
+                        "--async-timeout",
+                        "500ms");
+        assertThat(o.get(JoinsOptions.MODE)).isEqualTo(JoinMode.ENRICH_ASYNC);
+        assertThat(o.get(JoinsOptions.ASYNC_TIMEOUT)).isEqualTo(Duration.ofMillis(500));
+        assertThat(o.get(JoinsOptions.ASYNC_RETRIES)).isEqualTo(3);
+        assertThat(JoinsJob.redisHost(o.get(JoinsOptions.REDIS_URI)))
+                .as("the banner shows no password")
+                .isEqualTo("redis://redis:6379/2");
+    }
 }
