@@ -1,5 +1,6 @@
 package dev.eventflow.jobs;
 
+import dev.eventflow.common.config.CommonOptions;
 import dev.eventflow.common.config.EffectiveConfig;
 import dev.eventflow.common.config.Option;
 import dev.eventflow.common.config.OptionSet;
@@ -128,6 +129,20 @@ public abstract class SuiteJob {
      * What {@link #run} prints after the run name: inputs, outputs and the settings that matter.
      */
     protected abstract String banner(ParsedOptions options);
+
+    /**
+     * The banner of a job that reads {@code from} and writes {@code to}: {@code "<from> -> <to>
+     * (<details>, dead letters: <dlq>) on <bootstrap servers>"}; {@code details} may be empty.
+     */
+    protected static String flow(ParsedOptions o, String from, String to, String details) {
+        return String.format(
+                "%s -> %s (%sdead letters: %s) on %s",
+                from,
+                to,
+                details.isEmpty() ? "" : details + ", ",
+                o.get(CommonOptions.DLQ_TOPIC),
+                o.get(CommonOptions.BOOTSTRAP_SERVERS));
+    }
 
     /**
      * The name of one run, as Flink shows it and as the banner starts: the job name, plus whatever

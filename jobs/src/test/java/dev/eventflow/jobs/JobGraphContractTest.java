@@ -2,6 +2,7 @@ package dev.eventflow.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.eventflow.common.config.CommonOptions;
 import dev.eventflow.common.config.ParsedOptions;
 import dev.eventflow.common.flink.JobEnvironment;
 import java.util.ArrayList;
@@ -67,10 +68,14 @@ class JobGraphContractTest {
         return Launcher.jobs().keySet().stream();
     }
 
-    private static StreamGraph graphOf(SuiteJob job) {
+    private static ParsedOptions optionsOf(SuiteJob job) {
         List<String> args = new ArrayList<>(List.of("--bootstrap-servers", "localhost:9092"));
         args.addAll(EXTRA_ARGS.getOrDefault(job.name(), List.of()));
-        ParsedOptions o = job.options().parse(args.toArray(new String[0]));
+        return job.options().parse(args.toArray(new String[0]));
+    }
+
+    private static StreamGraph graphOf(SuiteJob job) {
+        ParsedOptions o = optionsOf(job);
         job.validate(o);
         StreamExecutionEnvironment env =
                 StreamExecutionEnvironment.getExecutionEnvironment(
@@ -97,6 +102,21 @@ class JobGraphContractTest {
                 .as(job.name() + ": pipeline.max-parallelism set explicitly")
                 .isPresent();
         return graph;
+    }
+
+    /** One line at start that says where the job reads and writes, in the same shape for all. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jobs")
+    void theBannerNamesInputOutputDeadLettersAndBroker(String name) {
+        SuiteJob job = Launcher.jobs().get(name);
+        ParsedOptions o = optionsOf(job);
+        assertThat(job.banner(o))
+                .matches(".+ -> .+ \\((.+, )?dead letters: [^,]+\\) on .+")
+                .endsWith(
+                        "dead letters: "
+                                + o.get(CommonOptions.DLQ_TOPIC)
+                                + ") on "
+                                + o.get(CommonOptions.BOOTSTRAP_SERVERS));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -93,12 +93,10 @@ public final class DedupJob extends SuiteJob {
 
     @Override
     protected String banner(ParsedOptions o) {
-        return String.format(
-                "%s -> %s (horizon %s, dead letters: %s) on %s",
+        return flow(
+                o,
                 o.get(CommonOptions.INPUT_TOPIC),
                 o.get(CommonOptions.OUTPUT_TOPIC),
-                Option.show(DedupOptions.horizon(o)),
-                o.get(CommonOptions.DLQ_TOPIC),
-                o.get(CommonOptions.BOOTSTRAP_SERVERS));
+                "horizon " + Option.show(DedupOptions.horizon(o)));
     }
 }

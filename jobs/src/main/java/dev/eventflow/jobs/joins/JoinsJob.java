@@ -371,27 +371,30 @@ public final class JoinsJob extends SuiteJob {
     @Override
     protected String banner(ParsedOptions o) {
         JoinMode mode = o.get(JoinsOptions.MODE);
-        return String.format(
-                "%s -> %s (%sdead letters: %s) on %s",
-                mode == JoinMode.ENRICH
-                        ? o.get(CommonOptions.INPUT_TOPIC)
-                                + " x "
-                                + o.get(JoinsOptions.PROFILES_TOPIC)
-                        : mode == JoinMode.ENRICH_ASYNC
-                                ? o.get(CommonOptions.INPUT_TOPIC)
-                                        + " x redis "
-                                        + redisHost(o.get(JoinsOptions.REDIS_URI))
-                                        + " "
-                                        + o.get(JoinsOptions.REDIS_KEY_PREFIX)
-                                        + "<user_id>"
-                                : o.get(JoinsOptions.IMPRESSIONS_TOPIC)
-                                        + " x "
-                                        + o.get(JoinsOptions.CLICKS_TOPIC)
-                                        + " within "
-                                        + o.get(JoinsOptions.JOIN_BOUND),
+        String from =
+                switch (mode) {
+                    case ENRICH ->
+                            o.get(CommonOptions.INPUT_TOPIC)
+                                    + " x "
+                                    + o.get(JoinsOptions.PROFILES_TOPIC);
+                    case ENRICH_ASYNC ->
+                            o.get(CommonOptions.INPUT_TOPIC)
+                                    + " x redis "
+                                    + redisHost(o.get(JoinsOptions.REDIS_URI))
+                                    + " "
+                                    + o.get(JoinsOptions.REDIS_KEY_PREFIX)
+                                    + "<user_id>";
+                    default ->
+                            o.get(JoinsOptions.IMPRESSIONS_TOPIC)
+                                    + " x "
+                                    + o.get(JoinsOptions.CLICKS_TOPIC)
+                                    + " within "
+                                    + o.get(JoinsOptions.JOIN_BOUND);
+                };
+        return flow(
+                o,
+                from,
                 o.get(CommonOptions.OUTPUT_TOPIC),
-                mode.isStreamStream() ? "late: " + o.get(CommonOptions.LATE_TOPIC) + ", " : "",
-                o.get(CommonOptions.DLQ_TOPIC),
-                o.get(CommonOptions.BOOTSTRAP_SERVERS));
+                mode.isStreamStream() ? "late: " + o.get(CommonOptions.LATE_TOPIC) : "");
     }
 }

@@ -128,20 +128,19 @@ public final class LateAuditJob extends SuiteJob {
 
     @Override
     protected String banner(ParsedOptions o) {
-        return String.format(
-                "%s -> %s (tiers: main %s, audit %s; windows %s; samples: %s; dead letters: %s) on %s",
+        String samples = o.get(LateAuditOptions.SAMPLE_TOPIC);
+        return flow(
+                o,
                 o.get(CommonOptions.INPUT_TOPIC),
                 o.get(LateAuditOptions.OUTPUT_TOPIC),
-                o.get(LateAuditOptions.MAIN_DELAY),
-                o.get(LateAuditOptions.AUDIT_DELAY),
-                o.get(LateAuditOptions.AUDIT_WINDOW),
-                o.get(LateAuditOptions.SAMPLE_TOPIC) == null
-                        ? "off"
-                        : o.get(LateAuditOptions.SAMPLE_TOPIC)
-                                + " at "
-                                + o.get(LateAuditOptions.SAMPLE_RATE),
-                o.get(CommonOptions.DLQ_TOPIC),
-                o.get(CommonOptions.BOOTSTRAP_SERVERS));
+                String.format(
+                        "tiers: main %s, audit %s; windows %s; samples: %s",
+                        o.get(LateAuditOptions.MAIN_DELAY),
+                        o.get(LateAuditOptions.AUDIT_DELAY),
+                        o.get(LateAuditOptions.AUDIT_WINDOW),
+                        samples == null
+                                ? "off"
+                                : samples + " at " + o.get(LateAuditOptions.SAMPLE_RATE)));
     }
 
     /** Keys audit entries by their window start. */

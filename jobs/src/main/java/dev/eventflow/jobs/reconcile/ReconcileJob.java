@@ -202,14 +202,15 @@ public final class ReconcileJob extends SuiteJob {
 
     @Override
     protected String banner(ParsedOptions o) {
-        return String.format(
-                "%s over %s against %s -> %s (dead letters: %s) on %s",
-                o.get(CommonOptions.INPUT_TOPIC),
-                ReconcileOptions.range(o),
-                o.get(ReconcileOptions.FAST_TOPIC),
+        return flow(
+                o,
+                o.get(CommonOptions.INPUT_TOPIC)
+                        + " over "
+                        + ReconcileOptions.range(o)
+                        + " against "
+                        + o.get(ReconcileOptions.FAST_TOPIC),
                 o.get(ReconcileOptions.OUTPUT_TOPIC),
-                o.get(CommonOptions.DLQ_TOPIC),
-                o.get(CommonOptions.BOOTSTRAP_SERVERS));
+                "");
     }
 
     /**

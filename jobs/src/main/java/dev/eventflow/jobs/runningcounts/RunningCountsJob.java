@@ -7,6 +7,7 @@ import dev.eventflow.common.event.UserEvent;
 import dev.eventflow.common.flink.UserEventInput;
 import dev.eventflow.common.kafka.KafkaSinks;
 import dev.eventflow.jobs.SuiteJob;
+import java.time.Duration;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -123,15 +124,13 @@ public final class RunningCountsJob extends SuiteJob {
 
     @Override
     protected String banner(ParsedOptions o) {
-        return String.format(
-                "%s -> %s (timeout: %s%s, dead letters: %s) on %s",
+        Duration timeout = o.get(RunningCountsOptions.TIMEOUT);
+        return flow(
+                o,
                 o.get(CommonOptions.INPUT_TOPIC),
                 o.get(CommonOptions.OUTPUT_TOPIC),
-                Option.show(o.get(RunningCountsOptions.TIMEOUT_MODE)),
-                o.get(RunningCountsOptions.TIMEOUT).isZero()
-                        ? ""
-                        : " " + Option.show(o.get(RunningCountsOptions.TIMEOUT)),
-                o.get(CommonOptions.DLQ_TOPIC),
-                o.get(CommonOptions.BOOTSTRAP_SERVERS));
+                "timeout: "
+                        + Option.show(o.get(RunningCountsOptions.TIMEOUT_MODE))
+                        + (timeout.isZero() ? "" : " " + Option.show(timeout)));
     }
 }

@@ -253,19 +253,17 @@ public final class WindowAggregationJob extends SuiteJob {
 
     @Override
     protected String banner(ParsedOptions o) {
-        return String.format(
-                "%s -> %s%s (late: %s, dead letters: %s) on %s",
+        return flow(
+                o,
                 o.get(CommonOptions.INPUT_TOPIC),
-                o.get(CommonOptions.OUTPUT_TOPIC),
-                (o.get(WindowAggregationOptions.OUTPUT_MODE) == OutputMode.UPDATE
+                o.get(CommonOptions.OUTPUT_TOPIC)
+                        + (o.get(WindowAggregationOptions.OUTPUT_MODE) == OutputMode.UPDATE
                                 ? " (update mode, allowed lateness "
                                         + Option.show(
                                                 o.get(WindowAggregationOptions.ALLOWED_LATENESS))
                                         + ")"
                                 : "")
                         + (JdbcOptions.enabled(o) ? " + postgresql " + JdbcOptions.target(o) : ""),
-                o.get(CommonOptions.LATE_TOPIC),
-                o.get(CommonOptions.DLQ_TOPIC),
-                o.get(CommonOptions.BOOTSTRAP_SERVERS));
+                "late: " + o.get(CommonOptions.LATE_TOPIC));
     }
 }
