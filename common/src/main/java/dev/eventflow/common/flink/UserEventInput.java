@@ -55,6 +55,42 @@ public final class UserEventInput {
     }
 
     /**
+     * As above, with the three operators named by the suite's convention in the job's {@code
+     * Operators} enum: {@code SOURCE}, {@code ROUTE_DEAD_LETTERS} and {@code SINK_DEAD_LETTERS}.
+     */
+    public static <E extends Enum<E> & OperatorId> SingleOutputStreamOperator<UserEvent> read(
+            StreamExecutionEnvironment env, ParsedOptions o, String jobName, Class<E> operators) {
+        return read(env, o, jobName, o.get(CommonOptions.WATERMARK_DELAY), operators);
+    }
+
+    /** As above, with the source's watermark delay given by the job. */
+    public static <E extends Enum<E> & OperatorId> SingleOutputStreamOperator<UserEvent> read(
+            StreamExecutionEnvironment env,
+            ParsedOptions o,
+            String jobName,
+            Duration watermarkDelay,
+            Class<E> operators) {
+        return read(
+                env,
+                o,
+                jobName,
+                watermarkDelay,
+                conventional(operators, "SOURCE"),
+                conventional(operators, "ROUTE_DEAD_LETTERS"),
+                conventional(operators, "SINK_DEAD_LETTERS"));
+    }
+
+    private static <E extends Enum<E> & OperatorId> OperatorId conventional(
+            Class<E> operators, String constant) {
+        try {
+            return Enum.valueOf(operators, constant);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(
+                    operators.getName() + " declares no " + constant + " operator", e);
+        }
+    }
+
+    /**
      * As above, with the source's watermark delay given by the job instead of {@code
      * --watermark-delay} (late-audit's source runs on its audit tier).
      */

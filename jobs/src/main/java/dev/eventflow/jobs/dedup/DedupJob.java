@@ -69,13 +69,7 @@ public final class DedupJob extends SuiteJob {
             ParsedOptions o,
             UnaryOperator<DataStream<UserEvent>> beforeDedup) {
         SingleOutputStreamOperator<UserEvent> events =
-                UserEventInput.read(
-                        env,
-                        o,
-                        NAME,
-                        Operators.SOURCE,
-                        Operators.ROUTE_DEAD_LETTERS,
-                        Operators.SINK_DEAD_LETTERS);
+                UserEventInput.read(env, o, NAME, Operators.class);
 
         KafkaSinks.write(
                 defineWorkflow(beforeDedup.apply(events), DedupOptions.horizon(o)),

@@ -98,13 +98,7 @@ public final class LateAuditJob extends SuiteJob {
         AuditSpec spec = LateAuditOptions.auditSpec(o);
         SingleOutputStreamOperator<UserEvent> events =
                 UserEventInput.read(
-                        env,
-                        o,
-                        NAME,
-                        Duration.ofMillis(spec.auditDelayMs),
-                        Operators.SOURCE,
-                        Operators.ROUTE_DEAD_LETTERS,
-                        Operators.SINK_DEAD_LETTERS);
+                        env, o, NAME, Duration.ofMillis(spec.auditDelayMs), Operators.class);
 
         LateSampler sampler = LateAuditOptions.sampler(o);
         Outputs out = defineWorkflow(beforeClassify.apply(events), spec, sampler);

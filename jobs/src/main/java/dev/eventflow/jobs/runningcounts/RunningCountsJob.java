@@ -94,13 +94,7 @@ public final class RunningCountsJob extends SuiteJob {
             ParsedOptions o,
             UnaryOperator<DataStream<UserEvent>> beforeState) {
         SingleOutputStreamOperator<UserEvent> events =
-                UserEventInput.read(
-                        env,
-                        o,
-                        NAME,
-                        Operators.SOURCE,
-                        Operators.ROUTE_DEAD_LETTERS,
-                        Operators.SINK_DEAD_LETTERS);
+                UserEventInput.read(env, o, NAME, Operators.class);
 
         KafkaSinks.write(
                 defineWorkflow(beforeState.apply(events), function(o)),

@@ -178,13 +178,7 @@ public final class WindowAggregationJob extends SuiteJob {
         env.getConfig().enableObjectReuse();
         env.configure(timersOnHeap());
         SingleOutputStreamOperator<UserEvent> events =
-                UserEventInput.read(
-                        env,
-                        o,
-                        NAME,
-                        Operators.SOURCE,
-                        Operators.ROUTE_DEAD_LETTERS,
-                        Operators.SINK_DEAD_LETTERS);
+                UserEventInput.read(env, o, NAME, Operators.class);
 
         Outputs out = defineWorkflow(beforeWindows.apply(events), spec, mode, allowedLatenessMs);
         KafkaSinks.write(
