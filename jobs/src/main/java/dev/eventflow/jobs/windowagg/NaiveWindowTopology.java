@@ -41,29 +41,12 @@ public final class NaiveWindowTopology {
     /** The update-mode reference: Flink's windows with {@code allowedLateness}. */
     public static WindowAggregationJob.Outputs defineUpdating(
             DataStream<UserEvent> events, WindowSpec spec, long allowedLatenessMs) {
-        SingleOutputStreamOperator<UserEvent> onTime =
-                WindowAggregationJob.routeLateEvents(events, spec, allowedLatenessMs);
-        SingleOutputStreamOperator<WindowResult> results =
-                WindowAggregationJob.keyedByUser(onTime)
-                        .window(assigner(spec))
-                        .allowedLateness(Duration.ofMillis(allowedLatenessMs))
-                        .aggregate(
-                                new WindowStatsAggregate(spec.lgK),
-                                new WindowResultFunction(),
-                                WindowStatsAccumulatorSerializer.TYPE_INFO,
-                                WindowStatsAccumulatorSerializer.TYPE_INFO,
-                                TypeInformation.of(WindowResult.class))
-                        .name("naive sliding window aggregate with allowed lateness (reference)")
-                        .uid(NAIVE_WINDOW_UID);
-        return new WindowAggregationJob.Outputs(
-                results, onTime.getSideOutput(LateEventRouter.LATE));
-    }
-
-    private static WindowAssigner<Object, TimeWindow> assigner(WindowSpec spec) {
-        return spec.isTumbling()
-                ? TumblingEventTimeWindows.of(Duration.ofMillis(spec.sizeMs))
-                : SlidingEventTimeWindows.of(
-                        Duration.ofMillis(spec.sizeMs), Duration.ofMillis(spec.slideMs));
+        return define(
+                events,
+                spec,
+                allowedLatenessMs,
+                "naive sliding window aggregate with allowed lateness (reference)",
+                NAIVE_WINDOW_UID);
     }
 
     /**
@@ -72,8 +55,17 @@ public final class NaiveWindowTopology {
      */
     static WindowAggregationJob.Outputs defineWorkflow(
             DataStream<UserEvent> events, WindowSpec spec, String windowUid) {
+        return define(events, spec, 0, "naive sliding window aggregate (reference)", windowUid);
+    }
+
+    private static WindowAggregationJob.Outputs define(
+            DataStream<UserEvent> events,
+            WindowSpec spec,
+            long allowedLatenessMs,
+            String name,
+            String uid) {
         SingleOutputStreamOperator<UserEvent> onTime =
-                WindowAggregationJob.routeLateEvents(events, spec);
+                WindowAggregationJob.routeLateEvents(events, spec, allowedLatenessMs);
         WindowAssigner<Object, TimeWindow> windows =
                 spec.isTumbling()
                         ? TumblingEventTimeWindows.of(Duration.ofMillis(spec.sizeMs))
@@ -82,14 +74,15 @@ public final class NaiveWindowTopology {
         SingleOutputStreamOperator<WindowResult> results =
                 WindowAggregationJob.keyedByUser(onTime)
                         .window(windows)
+                        .allowedLateness(Duration.ofMillis(allowedLatenessMs))
                         .aggregate(
                                 new WindowStatsAggregate(spec.lgK),
                                 new WindowResultFunction(),
                                 WindowStatsAccumulatorSerializer.TYPE_INFO,
                                 WindowStatsAccumulatorSerializer.TYPE_INFO,
                                 TypeInformation.of(WindowResult.class))
-                        .name("naive sliding window aggregate (reference)")
-                        .uid(windowUid);
+                        .name(name)
+                        .uid(uid);
         return new WindowAggregationJob.Outputs(
                 results, onTime.getSideOutput(LateEventRouter.LATE));
     }
