@@ -172,6 +172,8 @@ class ObservabilityITCase {
                 }
                 if (sum(body, op + "eventflow_records_in_total", jobLabel) == events + 3
                         && sum(body, op + "pendingRecords", jobLabel) == 0
+                        && sum(body, op + "eventflow_late_events_total", jobLabel) >= 0
+                        && sum(body, op + "eventflow_watermark_lag_seconds", jobLabel) > 0
                         && progress.stream().anyMatch(ObservabilityITCase::finalProgress)) {
                     break;
                 }
