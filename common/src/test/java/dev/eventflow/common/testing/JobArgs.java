@@ -65,12 +65,21 @@ public final class JobArgs {
 
     /** The arguments, in the order first set. */
     public String[] toArray() {
-        List<String> args = new ArrayList<>(options.size() * 2);
+        return toArray(new String[0]);
+    }
+
+    /**
+     * The arguments, in the order first set, then {@code more} as given: a test's own raw arguments
+     * (flags, a value it overrides further on the command line).
+     */
+    public String[] toArray(String... more) {
+        List<String> args = new ArrayList<>(options.size() * 2 + more.length);
         options.forEach(
                 (option, value) -> {
                     args.add(option);
                     if (value != null) args.add(value);
                 });
+        args.addAll(List.of(more));
         return args.toArray(new String[0]);
     }
 

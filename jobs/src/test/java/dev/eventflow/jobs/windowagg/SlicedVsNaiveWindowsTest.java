@@ -187,14 +187,19 @@ class SlicedVsNaiveWindowsTest {
             assertThat(got.userId).as(row).isEqualTo(want.userId);
             assertThat(got.windowStart).as(row).isEqualTo(want.windowStart);
             assertThat(got.windowEnd).as(row).isEqualTo(want.windowEnd);
-            assertThat(got.events).as(row + " events").isEqualTo(want.events);
-            assertThat(got.approxSessions).as(row + " sessions").isEqualTo(want.approxSessions);
-            assertThat(got.purchases).as(row + " purchases").isEqualTo(want.purchases);
-            assertThat(got.minAmount).as(row + " min").isEqualTo(want.minAmount);
-            assertThat(got.maxAmount).as(row + " max").isEqualTo(want.maxAmount);
-            assertClose(row + " sum", got.sumAmount, want.sumAmount);
-            assertClose(row + " avg", got.avgAmount, want.avgAmount);
+            assertSameValues(row, got, want);
         }
+    }
+
+    /** Every aggregate of two rows of the same window; the amounts' sums to 1e-9 relative. */
+    static void assertSameValues(String row, WindowResult got, WindowResult want) {
+        assertThat(got.events).as(row + " events").isEqualTo(want.events);
+        assertThat(got.approxSessions).as(row + " sessions").isEqualTo(want.approxSessions);
+        assertThat(got.purchases).as(row + " purchases").isEqualTo(want.purchases);
+        assertThat(got.minAmount).as(row + " min").isEqualTo(want.minAmount);
+        assertThat(got.maxAmount).as(row + " max").isEqualTo(want.maxAmount);
+        assertClose(row + " sum", got.sumAmount, want.sumAmount);
+        assertClose(row + " avg", got.avgAmount, want.avgAmount);
     }
 
     private static void assertClose(String what, Double got, Double want) {

@@ -87,35 +87,15 @@ class UpdateModeITCase {
     }
 
     private String[] args(String... extra) {
-        List<String> args =
-                new ArrayList<>(
-                        List.of(
-                                "--bootstrap-servers",
-                                KAFKA.bootstrapServers(),
-                                "--input-topic",
-                                input,
-                                "--output-topic",
-                                output,
-                                "--late-topic",
-                                late,
-                                "--dlq-topic",
-                                dlq,
-                                "--group-id",
-                                "it-" + input,
-                                "--transactional-id-prefix",
-                                "it-" + input,
-                                "--starting-offsets",
-                                "earliest",
-                                "--checkpoint-interval",
-                                "300ms",
-                                "--parallelism",
-                                "2",
-                                "--output-mode",
-                                "update",
-                                "--allowed-lateness",
-                                "3m"));
-        args.addAll(List.of(extra));
-        return args.toArray(new String[0]);
+        return KAFKA.jobArgs(input)
+                .with("--input-topic", input)
+                .with("--output-topic", output)
+                .with("--late-topic", late)
+                .with("--dlq-topic", dlq)
+                .with("--parallelism", 2)
+                .with("--output-mode", "update")
+                .with("--allowed-lateness", "3m")
+                .toArray(extra);
     }
 
     private static JobClient start(ParsedOptions o, UnaryOperator<DataStream<UserEvent>> hook)

@@ -187,9 +187,10 @@ class UpdateModeVsNaiveWindowsTest {
             List<WindowResult> updates = lateness == 0 ? rows : rows.subList(0, rows.size() - 1);
             assertThat(updates).as(w + ": rows before the final one").hasSize(firings.size());
             for (int i = 0; i < firings.size(); i++) {
-                assertSameValues(w + " firing " + i, updates.get(i), firings.get(i));
+                SlicedVsNaiveWindowsTest.assertSameValues(
+                        w + " firing " + i, updates.get(i), firings.get(i));
             }
-            assertSameValues(
+            SlicedVsNaiveWindowsTest.assertSameValues(
                     w + " final", rows.get(rows.size() - 1), firings.get(firings.size() - 1));
         }
     }
@@ -203,27 +204,6 @@ class UpdateModeVsNaiveWindowsTest {
         Map<String, List<WindowResult>> out = new LinkedHashMap<>();
         for (WindowResult r : sorted) out.computeIfAbsent(window(r), k -> new ArrayList<>()).add(r);
         return out;
-    }
-
-    private static void assertSameValues(String row, WindowResult got, WindowResult want) {
-        assertThat(got.events).as(row + " events").isEqualTo(want.events);
-        assertThat(got.approxSessions).as(row + " sessions").isEqualTo(want.approxSessions);
-        assertThat(got.purchases).as(row + " purchases").isEqualTo(want.purchases);
-        assertThat(got.minAmount).as(row + " min").isEqualTo(want.minAmount);
-        assertThat(got.maxAmount).as(row + " max").isEqualTo(want.maxAmount);
-        assertClose(row + " sum", got.sumAmount, want.sumAmount);
-        assertClose(row + " avg", got.avgAmount, want.avgAmount);
-    }
-
-    private static void assertClose(String what, Double got, Double want) {
-        if (want == null) {
-            assertThat(got).as(what).isNull();
-        } else {
-            assertThat(got).as(what).isNotNull();
-            assertThat(Math.abs(got - want))
-                    .as(what + ": " + got + " vs " + want)
-                    .isLessThanOrEqualTo(1e-9 * Math.max(1, Math.abs(want)));
-        }
     }
 
     /**

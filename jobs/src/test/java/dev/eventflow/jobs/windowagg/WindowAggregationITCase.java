@@ -86,31 +86,15 @@ class WindowAggregationITCase {
     }
 
     private ParsedOptions options(String... extra) {
-        List<String> args =
-                new ArrayList<>(
-                        List.of(
-                                "--bootstrap-servers",
-                                KAFKA.bootstrapServers(),
-                                "--input-topic",
-                                input,
-                                "--output-topic",
-                                output,
-                                "--late-topic",
-                                late,
-                                "--dlq-topic",
-                                dlq,
-                                "--group-id",
-                                "it-" + input,
-                                "--transactional-id-prefix",
-                                "it-" + input,
-                                "--starting-offsets",
-                                "earliest",
-                                "--checkpoint-interval",
-                                "300ms",
-                                "--parallelism",
-                                "2"));
-        args.addAll(List.of(extra));
-        return WindowAggregationOptions.optionSet().parse(args.toArray(new String[0]));
+        return WindowAggregationOptions.optionSet()
+                .parse(
+                        KAFKA.jobArgs(input)
+                                .with("--input-topic", input)
+                                .with("--output-topic", output)
+                                .with("--late-topic", late)
+                                .with("--dlq-topic", dlq)
+                                .with("--parallelism", 2)
+                                .toArray(extra));
     }
 
     private static JobClient start(ParsedOptions o, UnaryOperator<DataStream<UserEvent>> hook)

@@ -95,41 +95,19 @@ class WindowAggregationPostgresITCase {
     }
 
     private List<String> args(String... extra) {
-        List<String> args =
-                new ArrayList<>(
-                        List.of(
-                                "--bootstrap-servers",
-                                KAFKA.bootstrapServers(),
-                                "--input-topic",
-                                input,
-                                "--output-topic",
-                                output,
-                                "--late-topic",
-                                late,
-                                "--dlq-topic",
-                                dlq,
-                                "--group-id",
-                                "it-" + input,
-                                "--transactional-id-prefix",
-                                "it-" + input,
-                                "--starting-offsets",
-                                "earliest",
-                                "--checkpoint-interval",
-                                "300ms",
-                                "--parallelism",
-                                "2",
-                                "--jdbc-url",
-                                POSTGRES.jdbcUrl(),
-                                "--jdbc-table",
-                                table,
-                                "--jdbc-user",
-                                PostgresExtension.USER,
-                                "--jdbc-password",
-                                PostgresExtension.PASSWORD,
-                                "--jdbc-batch-size",
-                                "50"));
-        args.addAll(List.of(extra));
-        return args;
+        return List.of(
+                KAFKA.jobArgs(input)
+                        .with("--input-topic", input)
+                        .with("--output-topic", output)
+                        .with("--late-topic", late)
+                        .with("--dlq-topic", dlq)
+                        .with("--parallelism", 2)
+                        .with("--jdbc-url", POSTGRES.jdbcUrl())
+                        .with("--jdbc-table", table)
+                        .with("--jdbc-user", PostgresExtension.USER)
+                        .with("--jdbc-password", PostgresExtension.PASSWORD)
+                        .with("--jdbc-batch-size", 50)
+                        .toArray(extra));
     }
 
     private ParsedOptions options(String... extra) {
