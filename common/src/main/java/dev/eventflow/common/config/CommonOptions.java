@@ -96,6 +96,24 @@ public final class CommonOptions {
                             "how often state is checkpointed and output committed")
                     .check(d -> d.toMillis() >= 10, "must be at least 10ms");
 
+    public static final Option<Integer> TOLERABLE_CHECKPOINT_FAILURES =
+            Option.integer(
+                            "tolerable-checkpoint-failures",
+                            3,
+                            "checkpoints in a row that may fail (e.g. storage unavailable) before the"
+                                    + " job restarts; output is committed only by a successful one, so"
+                                    + " (n + 1) x --checkpoint-interval must stay below --transaction-timeout")
+                    .check(n -> n >= 0, "must be >= 0");
+
+    public static final Option<Integer> RETAINED_CHECKPOINTS =
+            Option.integer(
+                            "retained-checkpoints",
+                            2,
+                            "completed checkpoints kept in --checkpoint-dir; 2 or more keeps the one"
+                                    + " before the latest, the recovery point after a transaction"
+                                    + " lost to downtime (docs/reliability.md)")
+                    .check(n -> n >= 1, "must be >= 1");
+
     public static final Option<String> CHECKPOINT_DIR =
             Option.optionalString(
                     "checkpoint-dir",
@@ -207,7 +225,9 @@ public final class CommonOptions {
                     IDLENESS,
                     MAX_FUTURE_SKEW,
                     CHECKPOINT_INTERVAL,
+                    TOLERABLE_CHECKPOINT_FAILURES,
                     CHECKPOINT_DIR,
+                    RETAINED_CHECKPOINTS,
                     STATE_BACKEND,
                     PARALLELISM,
                     MAX_PARALLELISM,

@@ -52,12 +52,14 @@ public final class OptionGroups {
             List.of(CommonOptions.WATERMARK_DELAY, CommonOptions.IDLENESS);
 
     /** Periodic checkpoints (a continuous job's recovery and commit cadence). */
-    public static final List<Option<?>> CHECKPOINTING = List.of(CommonOptions.CHECKPOINT_INTERVAL);
+    public static final List<Option<?>> CHECKPOINTING =
+            List.of(CommonOptions.CHECKPOINT_INTERVAL, CommonOptions.TOLERABLE_CHECKPOINT_FAILURES);
 
     /** State backend, savepoint location and parallelism. */
     public static final List<Option<?>> RUNTIME =
             List.of(
                     CommonOptions.CHECKPOINT_DIR,
+                    CommonOptions.RETAINED_CHECKPOINTS,
                     CommonOptions.STATE_BACKEND,
                     CommonOptions.PARALLELISM,
                     CommonOptions.MAX_PARALLELISM);

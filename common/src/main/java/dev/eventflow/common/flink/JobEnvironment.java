@@ -31,7 +31,10 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  *       at most {@code --restart-max-attempts} (20) restarts, the count starting again after {@link
  *       #RESTART_RESET_AFTER} without a failure. A transient fault (a broker restart, a lost
  *       TaskManager) is ridden out; a persistent one fails the job after about a quarter of an hour
- *       instead of restarting forever.
+ *       instead of restarting forever;
+ *   <li>up to {@code --tolerable-checkpoint-failures} (3) checkpoints in a row may fail (a storage
+ *       outage) without a restart, and {@code --retained-checkpoints} (2) completed checkpoints are
+ *       kept, so the one before the latest remains a recovery point (docs/reliability.md).
  * </ul>
  *
  * Under {@code flink run} the cluster's environment is used and these settings are layered on top;
@@ -83,6 +86,16 @@ public final class JobEnvironment {
             conf.setString(
                     "execution.checkpointing.externalized-checkpoint-retention",
                     "RETAIN_ON_CANCELLATION");
+            // A failed checkpoint (storage unavailable, a timeout) is reported (log, the
+            // numberOfFailedCheckpoints metric) and the job goes on, up to this many in a row; one
+            // more restarts it. KafkaPreflight checks that the output's transactions outlive them.
+            conf.setString(
+                    "execution.checkpointing.tolerable-failed-checkpoints",
+                    Integer.toString(o.get(CommonOptions.TOLERABLE_CHECKPOINT_FAILURES)));
+            // The checkpoint before the latest is the recovery point after a lost transaction.
+            conf.setString(
+                    "execution.checkpointing.num-retained",
+                    Integer.toString(o.get(CommonOptions.RETAINED_CHECKPOINTS)));
             // Commits the last Kafka transaction of a --bounded run (default true; stated because
             // it matters).
             conf.setString("execution.checkpointing.checkpoints-after-tasks-finish", "true");

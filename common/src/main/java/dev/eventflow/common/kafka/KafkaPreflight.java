@@ -157,6 +157,22 @@ public final class KafkaPreflight {
                             + Durations.format(interval)
                             + ": a transaction stays open for a whole checkpoint interval, and Kafka would abort it before the checkpoint commits it");
         }
+        // Failed checkpoints commit nothing: the oldest open transaction waits for the next
+        // successful one, up to (tolerated failures + 1) intervals.
+        int tolerated = o.get(CommonOptions.TOLERABLE_CHECKPOINT_FAILURES);
+        Duration uncommitted = interval.multipliedBy(tolerated + 1L);
+        if (timeout.compareTo(uncommitted) <= 0) {
+            throw new StartupCheckException(
+                    "--transaction-timeout "
+                            + Durations.format(timeout)
+                            + " must be longer than (--tolerable-checkpoint-failures "
+                            + tolerated
+                            + " + 1) x --checkpoint-interval "
+                            + Durations.format(interval)
+                            + " = "
+                            + Durations.format(uncommitted)
+                            + ": output waits for the next successful checkpoint to be committed, and Kafka would abort it first");
+        }
     }
 
     private static void validateTransactionTimeoutAgainstBroker(

@@ -3,6 +3,7 @@ package dev.eventflow.common.kafka;
 import dev.eventflow.common.config.CommonOptions;
 import dev.eventflow.common.config.ParsedOptions;
 import dev.eventflow.common.flink.OperatorId;
+import java.util.Properties;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
@@ -21,6 +22,10 @@ import org.apache.flink.streaming.api.datastream.DataStreamSink;
  * recomputed from the checkpointed offsets and state: each result appears exactly once. The
  * transaction must outlive a checkpoint interval (plus recovery time), hence the validated {@code
  * --transaction-timeout}.
+ *
+ * <p>A transaction the broker aborted before it was committed (downtime longer than the timeout)
+ * stops the job with a message naming the recovery, instead of losing its records silently: see
+ * {@link GuardedKafkaSink}.
  */
 public final class KafkaSinks {
 
@@ -47,7 +52,7 @@ public final class KafkaSinks {
      *     dlq}); it makes the transactional id unique per sink, and labels the sink's {@code
      *     eventflow_records_out_total}
      */
-    public static <T> KafkaSink<T> create(
+    public static <T> GuardedKafkaSink<T> create(
             ParsedOptions o,
             String jobName,
             String role,
@@ -69,6 +74,13 @@ public final class KafkaSinks {
                             Long.toString(o.get(CommonOptions.TRANSACTION_TIMEOUT).toMillis()));
         }
         o.kafkaProperties().forEach(b::setProperty);
-        return b.build();
+        Properties admin = new Properties();
+        admin.putAll(o.kafkaProperties());
+        admin.put("bootstrap.servers", o.get(CommonOptions.BOOTSTRAP_SERVERS));
+        return new GuardedKafkaSink<>(
+                b.build(),
+                jobName + " sink " + role,
+                o.get(CommonOptions.TRANSACTION_TIMEOUT),
+                admin);
     }
 }
