@@ -105,15 +105,6 @@ public final class CommonOptions {
                                     + " (n + 1) x --checkpoint-interval must stay below --transaction-timeout")
                     .check(n -> n >= 0, "must be >= 0");
 
-    public static final Option<Integer> RETAINED_CHECKPOINTS =
-            Option.integer(
-                            "retained-checkpoints",
-                            2,
-                            "completed checkpoints kept in --checkpoint-dir; 2 or more keeps the one"
-                                    + " before the latest, the recovery point after a transaction"
-                                    + " lost to downtime (docs/reliability.md)")
-                    .check(n -> n >= 1, "must be >= 1");
-
     public static final Option<String> CHECKPOINT_DIR =
             Option.optionalString(
                     "checkpoint-dir",
@@ -227,7 +218,6 @@ public final class CommonOptions {
                     CHECKPOINT_INTERVAL,
                     TOLERABLE_CHECKPOINT_FAILURES,
                     CHECKPOINT_DIR,
-                    RETAINED_CHECKPOINTS,
                     STATE_BACKEND,
                     PARALLELISM,
                     MAX_PARALLELISM,

@@ -59,7 +59,6 @@ public final class OptionGroups {
     public static final List<Option<?>> RUNTIME =
             List.of(
                     CommonOptions.CHECKPOINT_DIR,
-                    CommonOptions.RETAINED_CHECKPOINTS,
                     CommonOptions.STATE_BACKEND,
                     CommonOptions.PARALLELISM,
                     CommonOptions.MAX_PARALLELISM);

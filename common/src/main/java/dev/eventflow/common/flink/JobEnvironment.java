@@ -33,8 +33,12 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  *       TaskManager) is ridden out; a persistent one fails the job after about a quarter of an hour
  *       instead of restarting forever;
  *   <li>up to {@code --tolerable-checkpoint-failures} (3) checkpoints in a row may fail (a storage
- *       outage) without a restart, and {@code --retained-checkpoints} (2) completed checkpoints are
- *       kept, so the one before the latest remains a recovery point (docs/reliability.md).
+ *       outage) without a restart;
+ *   <li>a {@code java -jar} run keeps {@link #RETAINED_CHECKPOINTS} completed checkpoints, so the
+ *       one before the latest remains a recovery point after a lost transaction
+ *       (docs/reliability.md). This is a JobManager setting ({@code
+ *       execution.checkpointing.num-retained}): a cluster takes it from its own config, which the
+ *       suite's deploy configs set.
  * </ul>
  *
  * Under {@code flink run} the cluster's environment is used and these settings are layered on top;
@@ -47,6 +51,9 @@ public final class JobEnvironment {
      * buffers.
      */
     public static final int LOCAL_DEFAULT_PARALLELISM = 2;
+
+    /** Completed checkpoints a java -jar run keeps: the latest and the one before it. */
+    public static final int RETAINED_CHECKPOINTS = 2;
 
     /** A job running this long without a failure starts its restart count and backoff afresh. */
     public static final Duration RESTART_RESET_AFTER = Duration.ofMinutes(10);
@@ -92,10 +99,6 @@ public final class JobEnvironment {
             conf.setString(
                     "execution.checkpointing.tolerable-failed-checkpoints",
                     Integer.toString(o.get(CommonOptions.TOLERABLE_CHECKPOINT_FAILURES)));
-            // The checkpoint before the latest is the recovery point after a lost transaction.
-            conf.setString(
-                    "execution.checkpointing.num-retained",
-                    Integer.toString(o.get(CommonOptions.RETAINED_CHECKPOINTS)));
             // Commits the last Kafka transaction of a --bounded run (default true; stated because
             // it matters).
             conf.setString("execution.checkpointing.checkpoints-after-tasks-finish", "true");
@@ -164,6 +167,8 @@ public final class JobEnvironment {
                 conf.setString("parallelism.default", Integer.toString(LOCAL_DEFAULT_PARALLELISM));
             }
             conf.setString("rest.port", Integer.toString(freeLocalPort(8081, 8099)));
+            conf.setString(
+                    "execution.checkpointing.num-retained", Integer.toString(RETAINED_CHECKPOINTS));
             conf.addAll(localReporters(o));
             return StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
         }

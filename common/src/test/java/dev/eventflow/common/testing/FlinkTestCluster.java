@@ -1,5 +1,6 @@
 package dev.eventflow.common.testing;
 
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 
@@ -16,8 +17,17 @@ public final class FlinkTestCluster {
     private FlinkTestCluster() {}
 
     public static MiniClusterExtension withSlots(int slots) {
+        return withSlots(slots, new Configuration());
+    }
+
+    /**
+     * As {@link #withSlots(int)}, with cluster settings (those a job cannot set for itself, e.g.
+     * {@code execution.checkpointing.num-retained}).
+     */
+    public static MiniClusterExtension withSlots(int slots, Configuration cluster) {
         return new MiniClusterExtension(
                 new MiniClusterResourceConfiguration.Builder()
+                        .setConfiguration(cluster)
                         .setNumberTaskManagers(1)
                         .setNumberSlotsPerTaskManager(slots)
                         .build());

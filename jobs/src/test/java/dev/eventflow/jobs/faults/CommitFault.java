@@ -46,6 +46,7 @@ final class CommitFault {
 
     private static final AtomicBoolean ARMED = new AtomicBoolean();
     private static final AtomicBoolean FIRED = new AtomicBoolean();
+    private static volatile boolean untilRestore;
     private static final Set<String> REFUSED = ConcurrentHashMap.newKeySet();
     private static final Set<String> COMMITTED_ON_RESTORE = ConcurrentHashMap.newKeySet();
 
@@ -54,13 +55,29 @@ final class CommitFault {
     static void reset() {
         ARMED.set(false);
         FIRED.set(false);
+        untilRestore = false;
         REFUSED.clear();
         COMMITTED_ON_RESTORE.clear();
     }
 
-    /** The next commit (of a checkpoint with records) of the faulty sink fails, once. */
+    /**
+     * The next commit (of a checkpoint with records) of the faulty sink fails, once; other subtasks
+     * may commit their part of that checkpoint before the failure reaches them.
+     */
     static void arm() {
         FIRED.set(false);
+        untilRestore = false;
+        ARMED.set(true);
+    }
+
+    /**
+     * Every subtask's committer fails at its next commit of a checkpoint with records, until the
+     * job restores: that checkpoint completes and none of its transactions is committed, as when
+     * the whole job goes down right after a checkpoint.
+     */
+    static void armUntilRestore() {
+        FIRED.set(false);
+        untilRestore = true;
         ARMED.set(true);
     }
 
@@ -146,7 +163,9 @@ final class CommitFault {
                     guarded
                             ? guardedSink.createCommitter(context)
                             : guardedSink.delegate().createCommitter(context);
-            return new FaultyCommitter(real, context.getRestoredCheckpointId().isPresent());
+            boolean restored = context.getRestoredCheckpointId().isPresent();
+            if (restored && untilRestore) ARMED.set(false);
+            return new FaultyCommitter(real, restored);
         }
 
         @Override
@@ -179,8 +198,13 @@ final class CommitFault {
                 throws IOException, InterruptedException {
             List<String> ids =
                     requests.stream().map(r -> r.getCommittable().getTransactionalId()).toList();
-            if (!ids.isEmpty() && ARMED.get() && FIRED.compareAndSet(false, true)) {
-                ARMED.set(false);
+            boolean fire =
+                    !ids.isEmpty()
+                            && ARMED.get()
+                            && (untilRestore ? !restored : FIRED.compareAndSet(false, true));
+            if (fire) {
+                if (!untilRestore) ARMED.set(false);
+                FIRED.set(true);
                 REFUSED.addAll(ids);
                 throw new IOException(
                         "injected: checkpoint completed, its transactions "

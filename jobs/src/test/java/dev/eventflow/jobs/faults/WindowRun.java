@@ -10,6 +10,7 @@ import dev.eventflow.common.config.ParsedOptions;
 import dev.eventflow.common.event.Json;
 import dev.eventflow.common.event.UserEvent;
 import dev.eventflow.common.flink.JobEnvironment;
+import dev.eventflow.common.testing.JobArgs;
 import dev.eventflow.common.testing.KafkaExtension;
 import dev.eventflow.jobs.TestEvents;
 import dev.eventflow.jobs.windowagg.ExpectedWindows;
@@ -66,18 +67,22 @@ final class WindowRun {
         dlq = kafka.uniqueTopic("user-events-dlq", 1);
     }
 
-    ParsedOptions options(String... extra) {
-        return WindowAggregationOptions.optionSet()
-                .parse(
-                        kafka.jobArgs(input)
-                                .with("--input-topic", input)
-                                .with("--output-topic", output)
-                                .with("--late-topic", late)
-                                .with("--dlq-topic", dlq)
-                                .with("--parallelism", 2)
-                                .with("--restart-backoff", "200ms")
-                                .with("--state-backend", "rocksdb")
-                                .toArray(extra));
+    /** The job's options; {@code overrides} are option/value pairs replacing the defaults. */
+    ParsedOptions options(String... overrides) {
+        JobArgs args =
+                kafka.jobArgs(input)
+                        .with("--input-topic", input)
+                        .with("--output-topic", output)
+                        .with("--late-topic", late)
+                        .with("--dlq-topic", dlq)
+                        .with("--parallelism", 2)
+                        .with("--restart-backoff", "200ms")
+                        .with("--state-backend", "rocksdb")
+                        // A partition read to its end before a restore sends nothing after it;
+                        // it must not hold the watermark back for the default minute.
+                        .with("--idleness", "2s");
+        for (int i = 0; i < overrides.length; i += 2) args.with(overrides[i], overrides[i + 1]);
+        return WindowAggregationOptions.optionSet().parse(args.toArray());
     }
 
     /**
