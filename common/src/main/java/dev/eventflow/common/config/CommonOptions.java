@@ -100,9 +100,10 @@ public final class CommonOptions {
             Option.integer(
                             "tolerable-checkpoint-failures",
                             3,
-                            "checkpoints in a row that may fail (e.g. storage unavailable) before the"
-                                    + " job restarts; output is committed only by a successful one, so"
-                                    + " (n + 1) x --checkpoint-interval must stay below --transaction-timeout")
+                            "checkpoints in a row that may fail (declined, timed out, state not"
+                                    + " written) before the job restarts; output is committed only by"
+                                    + " a successful one, so (n + 1) x --checkpoint-interval must stay"
+                                    + " below --transaction-timeout")
                     .check(n -> n >= 0, "must be >= 0");
 
     public static final Option<String> CHECKPOINT_DIR =
