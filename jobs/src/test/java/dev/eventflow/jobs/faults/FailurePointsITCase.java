@@ -2,12 +2,32 @@ package dev.eventflow.jobs.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.eventflow.common.config.ParsedOptions;
+import dev.eventflow.common.event.Json;
+import dev.eventflow.common.event.UserEvent;
+import dev.eventflow.common.flink.JobEnvironment;
 import dev.eventflow.common.testing.FlinkTestCluster;
 import dev.eventflow.common.testing.KafkaExtension;
+import dev.eventflow.jobs.TestEvents;
+import dev.eventflow.jobs.dedup.DedupJob;
+import dev.eventflow.jobs.dedup.DedupOptions;
 import dev.eventflow.jobs.windowagg.Operators;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,6 +47,8 @@ class FailurePointsITCase {
     @RegisterExtension static final KafkaExtension KAFKA = new KafkaExtension();
 
     @RegisterExtension static final MiniClusterExtension FLINK = FlinkTestCluster.withSlots(4);
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     @BeforeEach
     @AfterEach
@@ -72,6 +94,102 @@ class FailurePointsITCase {
     void aSecondFailureRightAfterTheRestoreLosesAndDuplicatesNothing() throws Exception {
         runWithOperatorFault(
                 OperatorFault.Point.RECORD, true, "mid-stream, then right after the restore", 65);
+    }
+
+    /**
+     * The same fault on {@code dedup}, whose sink writes every first copy at once (each
+     * checkpoint's transaction has records): every distinct event exactly once, copies dropped.
+     */
+    @Test
+    void dedupCommitsTheCheckpointCompletedButNotYetCommittedOnRestore() throws Exception {
+        String input = KAFKA.uniqueTopic("user-events", 3);
+        String output = KAFKA.uniqueTopic("deduplicated-events", 3);
+        String dlq = KAFKA.uniqueTopic("user-events-dlq", 1);
+        ParsedOptions o =
+                DedupOptions.optionSet()
+                        .parse(
+                                KAFKA.jobArgs(input)
+                                        .with("--input-topic", input)
+                                        .with("--output-topic", output)
+                                        .with("--dlq-topic", dlq)
+                                        .with("--parallelism", 2)
+                                        .with("--watermark-delay", "1m")
+                                        .with("--idleness", "2s")
+                                        .with("--restart-backoff", "200ms")
+                                        .toArray());
+        StreamExecutionEnvironment env =
+                JobEnvironment.create(o, DedupJob.NAME, RuntimeExecutionMode.STREAMING);
+        DedupJob.buildPipeline(env, o, UnaryOperator.identity());
+        CommitFault.install(env, dev.eventflow.jobs.dedup.Operators.SINK_EVENTS.uid(), true);
+
+        Set<String> distinct = new HashSet<>(produceWithCopies(input, 91, 0));
+        JobClient job = env.executeAsync(DedupJob.NAME);
+        try {
+            int phase1 = distinct.size();
+            KAFKA.client().awaitRecords(output, r -> r.size() >= phase1, WindowRun.WAIT);
+            CommitFault.arm();
+            distinct.addAll(produceWithCopies(input, 92, 12));
+            KAFKA.client().awaitRecords(output, r -> r.size() >= distinct.size(), WindowRun.WAIT);
+            job.cancel().get();
+
+            assertThat(CommitFault.fired()).as("the commit was refused once").isTrue();
+            assertThat(CommitFault.committedOnRestore())
+                    .containsAll(CommitFault.refused())
+                    .isNotEmpty();
+            Map<String, Integer> written = new HashMap<>();
+            for (ConsumerRecord<byte[], byte[]> r :
+                    KAFKA.client().readCommitted(output, WindowRun.WAIT)) {
+                written.merge(MAPPER.readTree(r.value()).get("event_id").asText(), 1, Integer::sum);
+            }
+            long lost = distinct.stream().filter(id -> !written.containsKey(id)).count();
+            long duplicated = written.values().stream().mapToInt(n -> n - 1).sum();
+            assertThat(written.keySet()).containsExactlyInAnyOrderElementsOf(distinct);
+            assertThat(lost).isZero();
+            assertThat(duplicated).isZero();
+            System.out.println(
+                    "FAULT dedup, between checkpoint completion and commit: records checked "
+                            + written.size()
+                            + ", lost "
+                            + lost
+                            + ", duplicated "
+                            + duplicated);
+        } finally {
+            WindowRun.cancelQuietly(job);
+        }
+    }
+
+    /**
+     * 400 events over 10 minutes from {@code T0 + fromMinute}, a second copy of every fourth on
+     * another partition, and a pin at +12m on every partition, each partition in event-time order.
+     *
+     * @return the distinct event ids
+     */
+    private static List<String> produceWithCopies(String input, long seed, long fromMinute) {
+        List<UserEvent> events = new ArrayList<>();
+        for (UserEvent e : TestEvents.seeded(seed, 400, 20, 10, 0)) {
+            e.eventTime += fromMinute * TestEvents.MINUTE;
+            events.add(e);
+        }
+        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < events.size(); i++) {
+            UserEvent e = events.get(i);
+            ids.add(e.eventId);
+            records.add(record(input, i % 3, e));
+            if (i % 4 == 0) records.add(record(input, (i + 1) % 3, e));
+        }
+        for (int p = 0; p < 3; p++) {
+            UserEvent pin = TestEvents.event("pin-" + p, "p", TestEvents.at(fromMinute + 12, 0));
+            ids.add(pin.eventId);
+            records.add(record(input, p, pin));
+        }
+        KAFKA.client().produce(input, records);
+        return ids;
+    }
+
+    private static ProducerRecord<byte[], byte[]> record(String topic, int partition, UserEvent e) {
+        return new ProducerRecord<>(
+                topic, partition, e.userId.getBytes(StandardCharsets.UTF_8), Json.event(e));
     }
 
     private void runWithOperatorFault(
