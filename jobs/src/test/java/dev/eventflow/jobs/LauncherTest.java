@@ -119,6 +119,33 @@ class LauncherTest {
     }
 
     @Test
+    void transactionTimeoutMustOutliveTheToleratedCheckpointFailures() throws Exception {
+        assertThat(
+                        launch(
+                                "window-aggregation",
+                                "--bootstrap-servers",
+                                "b:1",
+                                "--checkpoint-interval",
+                                "5m",
+                                "--tolerable-checkpoint-failures",
+                                "3"))
+                .isEqualTo(1);
+        assertThat(stderr())
+                .contains(
+                        "--transaction-timeout 15m must be longer than (--tolerable-checkpoint-failures 3 + 1) x --checkpoint-interval 5m = 20m");
+        err.reset();
+        assertThat(
+                        launch(
+                                "window-aggregation",
+                                "--bootstrap-servers",
+                                "b:1",
+                                "--tolerable-checkpoint-failures",
+                                "-1"))
+                .isEqualTo(2);
+        assertThat(stderr()).contains("--tolerable-checkpoint-failures");
+    }
+
+    @Test
     void toolsAreListedApartAndAreNotJobs() throws Exception {
         assertThat(launch("--help")).isZero();
         String usage = out.toString(StandardCharsets.UTF_8);
