@@ -7,6 +7,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.connector.sink2.Committer;
 import org.apache.flink.api.connector.sink2.CommitterInitContext;
@@ -25,6 +26,7 @@ import org.apache.flink.streaming.api.lineage.LineageVertexProvider;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.TransactionDescription;
 import org.apache.kafka.clients.admin.TransactionState;
+import org.apache.kafka.common.errors.TransactionalIdNotFoundException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,12 +48,15 @@ import org.slf4j.LoggerFactory;
  * (docs/reliability.md).
  *
  * <p>Not every such report is a loss: a transaction committed just before a failure is committed
- * again when the job restores from that checkpoint, and with Kafka's current transaction protocol
- * (transaction.version 2, which bumps the producer epoch at every commit) the connector's committer
- * then also gets {@code ProducerFencedException} (and logs "data loss"). So before failing, the
- * committer asks the broker ({@code Admin.describeTransactions}) what became of the transaction:
- * committed by the same producer means the records are in the output and the job goes on (logged at
- * INFO); aborted, unknown or not verifiable means lost.
+ * again when the job restores from that checkpoint, and against a current broker (seen with Kafka
+ * 4.2 and its default {@code transaction.version} 2, whose commits bump the producer epoch) the
+ * connector's committer then also gets {@code ProducerFencedException} (and logs "data loss"). So
+ * before failing, the committer asks the broker ({@code Admin.describeTransactions}) what became of
+ * the transaction: committed by the same producer means the records are in the output and the job
+ * goes on (logged at INFO); aborted or not readable means lost. One case stays open: a
+ * transactional id unused for {@code transactional.id.expiration.ms} (7 days by default) is
+ * forgotten by the broker; restoring a checkpoint or savepoint that old is normal (its transactions
+ * were committed when it was taken), so that is logged as a WARN and the job goes on.
  *
  * <p>Savepoint compatibility: the wrapper implements exactly the interfaces of {@link KafkaSink}
  * and delegates all of them (writer, writer state and its serializer, committable serializer,
@@ -201,8 +206,8 @@ public final class GuardedKafkaSink<IN>
         }
 
         /**
-         * Null if the broker shows the transaction committed by the committable's producer, else
-         * what it shows (the reason the records are lost).
+         * Null if the broker shows the transaction committed by the committable's producer (or has
+         * forgotten its id, see below), else what it shows (the reason the records are lost).
          */
         private String brokerVerdict(KafkaCommittable c) {
             String id = c.getTransactionalId();
@@ -219,6 +224,23 @@ public final class GuardedKafkaSink<IN>
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return "its state could not be read from the broker (interrupted)";
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof TransactionalIdNotFoundException) {
+                    // Unused for transactional.id.expiration.ms (7 days by default): a restore
+                    // from an old checkpoint or savepoint, whose transactions were committed when
+                    // it was taken. An abort this old cannot be told apart any more.
+                    LOG.warn(
+                            "Kafka transaction {} of {} cannot be committed again and the broker"
+                                    + " no longer knows its transactional id (expired after"
+                                    + " transactional.id.expiration.ms): assuming it was committed"
+                                    + " when its checkpoint was taken. If the job was down longer"
+                                    + " than --transaction-timeout before that checkpoint's commit,"
+                                    + " its records are missing from the output.",
+                            id,
+                            description);
+                    return null;
+                }
+                return "its state could not be read from the broker (" + e.getCause() + ")";
             } catch (Exception e) {
                 return "its state could not be read from the broker (" + e + ")";
             }
