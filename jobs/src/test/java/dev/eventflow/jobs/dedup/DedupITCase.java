@@ -11,6 +11,7 @@ import dev.eventflow.common.event.Json;
 import dev.eventflow.common.event.UserEvent;
 import dev.eventflow.common.flink.JobEnvironment;
 import dev.eventflow.common.testing.FlinkTestCluster;
+import dev.eventflow.common.testing.GuaranteeLedger;
 import dev.eventflow.common.testing.KafkaExtension;
 import dev.eventflow.jobs.TestEvents;
 import dev.eventflow.jobs.windowagg.FailOnce;
@@ -179,6 +180,14 @@ class DedupITCase {
                 assertThat(new String(rec.key(), StandardCharsets.UTF_8))
                         .isEqualTo(MAPPER.readTree(rec.value()).get("user_id").asText());
             }
+            GuaranteeLedger.record(
+                    getClass(),
+                    "dedup",
+                    "task failure mid-stream (RocksDB)",
+                    1,
+                    GuaranteeLedger.compare(
+                            distinct.stream().map(e -> e.eventId).toList(),
+                            out.stream().map(DedupITCase::eventId).toList()));
             assertThat(timesWritten.values()).containsOnly(1L);
             Map<String, String> expected = new LinkedHashMap<>();
             for (UserEvent e : distinct) {

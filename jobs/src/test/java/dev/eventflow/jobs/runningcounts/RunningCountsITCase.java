@@ -12,6 +12,7 @@ import dev.eventflow.common.event.Json;
 import dev.eventflow.common.event.UserEvent;
 import dev.eventflow.common.flink.JobEnvironment;
 import dev.eventflow.common.testing.FlinkTestCluster;
+import dev.eventflow.common.testing.GuaranteeLedger;
 import dev.eventflow.common.testing.KafkaExtension;
 import dev.eventflow.jobs.Launcher;
 import dev.eventflow.jobs.windowagg.FailOnce;
@@ -22,6 +23,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -210,6 +212,19 @@ class RunningCountsITCase {
         return seq;
     }
 
+    /** Each update once by identity: user, row, and which occurrence of that row it is. */
+    private static List<String> updates(Map<String, List<String>> sequences) {
+        List<String> ids = new ArrayList<>();
+        sequences.forEach(
+                (user, rows) -> {
+                    Map<String, Integer> seen = new HashMap<>();
+                    for (String row : rows) {
+                        ids.add(user + "|" + row + "|" + seen.merge(row, 1, Integer::sum));
+                    }
+                });
+        return ids;
+    }
+
     /** What compaction leaves: the last value per key, deleted keys removed. */
     private static Map<String, String> upsertView(List<ConsumerRecord<byte[], byte[]>> out) {
         Map<String, String> view = new LinkedHashMap<>();
@@ -312,6 +327,13 @@ class RunningCountsITCase {
             assertThat(FailOnce.hasFailed()).as("the injected failure happened").isTrue();
 
             List<ConsumerRecord<byte[], byte[]>> out = KAFKA.client().readCommitted(output, WAIT);
+            GuaranteeLedger.record(
+                    getClass(),
+                    "running-counts",
+                    "task failure mid-stream",
+                    1,
+                    GuaranteeLedger.compare(
+                            updates(expected.sequences()), updates(sequences(out))));
             assertThat(sequences(out)).isEqualTo(expected.sequences());
             assertThat(out).hasSize(total);
             // The data covers every path: users expired, came back from 1 and expired again;
