@@ -100,7 +100,10 @@ class CheckpointStorageITCase {
 
             WindowRun.Tally t =
                     run.assertExact(
-                            "checkpoint storage unusable, then back", WindowRun.closedUpTo(62));
+                            getClass(),
+                            "checkpoint storage unusable mid-run, then back",
+                            1,
+                            WindowRun.closedUpTo(62));
             assertThat(t.checked()).isGreaterThan(committedDuring);
             System.out.println(
                     "FAULT checkpoint storage: failed checkpoints reported "

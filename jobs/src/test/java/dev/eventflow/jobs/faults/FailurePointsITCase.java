@@ -8,6 +8,7 @@ import dev.eventflow.common.event.Json;
 import dev.eventflow.common.event.UserEvent;
 import dev.eventflow.common.flink.JobEnvironment;
 import dev.eventflow.common.testing.FlinkTestCluster;
+import dev.eventflow.common.testing.GuaranteeLedger;
 import dev.eventflow.common.testing.KafkaExtension;
 import dev.eventflow.jobs.TestEvents;
 import dev.eventflow.jobs.dedup.DedupJob;
@@ -15,10 +16,8 @@ import dev.eventflow.jobs.dedup.DedupOptions;
 import dev.eventflow.jobs.windowagg.Operators;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 import org.apache.flink.api.common.RuntimeExecutionMode;
@@ -70,6 +69,7 @@ class FailurePointsITCase {
             run.awaitClosed(30);
             CommitFault.arm();
             run.batch(62, 30, 62);
+            run.repinAfter(CommitFault::fired, 62);
             run.awaitClosed(62);
             job.cancel().get();
 
@@ -79,7 +79,11 @@ class FailurePointsITCase {
             assertThat(CommitFault.committedOnRestore())
                     .containsAll(CommitFault.refused())
                     .isNotEmpty();
-            run.assertExact("between checkpoint completion and commit", WindowRun.closedUpTo(62));
+            run.assertExact(
+                    getClass(),
+                    "failure between a completed checkpoint and its commit",
+                    1,
+                    WindowRun.closedUpTo(62));
         } finally {
             WindowRun.cancelQuietly(job);
         }
@@ -87,13 +91,17 @@ class FailurePointsITCase {
 
     @Test
     void aFailureWhileTakingACheckpointLosesAndDuplicatesNothing() throws Exception {
-        runWithOperatorFault(OperatorFault.Point.CHECKPOINT, false, "during a checkpoint", 63);
+        runWithOperatorFault(
+                OperatorFault.Point.CHECKPOINT, false, "failure while taking a checkpoint", 63);
     }
 
     @Test
     void aSecondFailureRightAfterTheRestoreLosesAndDuplicatesNothing() throws Exception {
         runWithOperatorFault(
-                OperatorFault.Point.RECORD, true, "mid-stream, then right after the restore", 65);
+                OperatorFault.Point.RECORD,
+                true,
+                "failure mid-stream, then again right after the restore",
+                65);
     }
 
     /**
@@ -114,7 +122,7 @@ class FailurePointsITCase {
                                         .with("--dlq-topic", dlq)
                                         .with("--parallelism", 2)
                                         .with("--watermark-delay", "1m")
-                                        .with("--idleness", "2s")
+                                        .with("--idleness", "0s")
                                         .with("--restart-backoff", "200ms")
                                         .toArray());
         StreamExecutionEnvironment env =
@@ -136,23 +144,22 @@ class FailurePointsITCase {
             assertThat(CommitFault.committedOnRestore())
                     .containsAll(CommitFault.refused())
                     .isNotEmpty();
-            Map<String, Integer> written = new HashMap<>();
+            List<String> written = new ArrayList<>();
             for (ConsumerRecord<byte[], byte[]> r :
                     KAFKA.client().readCommitted(output, WindowRun.WAIT)) {
-                written.merge(MAPPER.readTree(r.value()).get("event_id").asText(), 1, Integer::sum);
+                written.add(MAPPER.readTree(r.value()).get("event_id").asText());
             }
-            long lost = distinct.stream().filter(id -> !written.containsKey(id)).count();
-            long duplicated = written.values().stream().mapToInt(n -> n - 1).sum();
-            assertThat(written.keySet()).containsExactlyInAnyOrderElementsOf(distinct);
-            assertThat(lost).isZero();
-            assertThat(duplicated).isZero();
-            System.out.println(
-                    "FAULT dedup, between checkpoint completion and commit: records checked "
-                            + written.size()
-                            + ", lost "
-                            + lost
-                            + ", duplicated "
-                            + duplicated);
+            GuaranteeLedger.Count c =
+                    GuaranteeLedger.record(
+                            getClass(),
+                            DedupJob.NAME,
+                            "failure between a completed checkpoint and its commit",
+                            1,
+                            GuaranteeLedger.compare(distinct, written));
+            System.out.println("FAULT dedup, between checkpoint completion and commit: " + c);
+            assertThat(written).containsExactlyInAnyOrderElementsOf(distinct);
+            assertThat(c.lost()).isZero();
+            assertThat(c.duplicated()).isZero();
         } finally {
             WindowRun.cancelQuietly(job);
         }
@@ -202,13 +209,14 @@ class FailurePointsITCase {
             run.awaitClosed(30);
             OperatorFault.arm(point, thenAfterRestore);
             run.batch(seed + 1, 30, 62);
+            run.repinAfter(() -> OperatorFault.fired() > 0, 62);
             run.awaitClosed(62);
             job.cancel().get();
 
             assertThat(OperatorFault.fired())
                     .as("injected failures")
                     .isEqualTo(thenAfterRestore ? 2 : 1);
-            run.assertExact(fault, WindowRun.closedUpTo(62));
+            run.assertExact(getClass(), fault, thenAfterRestore ? 2 : 1, WindowRun.closedUpTo(62));
         } finally {
             WindowRun.cancelQuietly(job);
         }

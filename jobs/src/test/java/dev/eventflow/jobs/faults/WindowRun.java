@@ -10,6 +10,7 @@ import dev.eventflow.common.config.ParsedOptions;
 import dev.eventflow.common.event.Json;
 import dev.eventflow.common.event.UserEvent;
 import dev.eventflow.common.flink.JobEnvironment;
+import dev.eventflow.common.testing.GuaranteeLedger;
 import dev.eventflow.common.testing.JobArgs;
 import dev.eventflow.common.testing.KafkaExtension;
 import dev.eventflow.jobs.TestEvents;
@@ -27,8 +28,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
-import java.util.function.Predicate;
+import java.util.stream.Collectors;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
@@ -77,10 +79,7 @@ final class WindowRun {
                         .with("--dlq-topic", dlq)
                         .with("--parallelism", 2)
                         .with("--restart-backoff", "200ms")
-                        .with("--state-backend", "rocksdb")
-                        // A partition read to its end before a restore sends nothing after it;
-                        // it must not hold the watermark back for the default minute.
-                        .with("--idleness", "2s");
+                        .with("--state-backend", "rocksdb");
         for (int i = 0; i < overrides.length; i += 2) args.with(overrides[i], overrides[i + 1]);
         return WindowAggregationOptions.optionSet().parse(args.toArray());
     }
@@ -120,9 +119,25 @@ final class WindowRun {
         }
         kafka.client().produce(input, records);
         produced.addAll(events);
-        // A probe in the last whole minute before the pin's watermark: its window proves the
-        // watermark got there.
-        produceTo(2, TestEvents.event("probe-" + pinMinute, "p", at(pinMinute - 15, 30)));
+        for (int p = 0; p < 3; p++) {
+            produceTo(p, TestEvents.event("pin-" + p, "pin-session", at(pinMinute, 0)));
+        }
+    }
+
+    /**
+     * Once {@code fault} has happened, one more pin at {@code pinMinute} on every partition. After
+     * a restore the sources re-read from the restored checkpoint's offsets; a partition read to its
+     * end before that checkpoint would send nothing and hold the watermark back (for the idleness
+     * timeout, a minute). The new pins come after any such checkpoint, so every partition moves the
+     * watermark to the same place again. Their windows are not closed yet: the ground truth up to
+     * {@link #closedUpTo} is unchanged.
+     */
+    void repinAfter(BooleanSupplier fault, long pinMinute) {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!fault.getAsBoolean()) {
+            assertThat(System.nanoTime() - deadline).as("the injected fault").isNegative();
+            Thread.onSpinWait();
+        }
         for (int p = 0; p < 3; p++) {
             produceTo(p, TestEvents.event("pin-" + p, "pin-session", at(pinMinute, 0)));
         }
@@ -142,18 +157,50 @@ final class WindowRun {
     }
 
     /**
-     * The end of the probe's last window of the batch pinned at {@code pinMinute}: all windows up
-     * to it are closed once the watermark reaches the pin (delay 10m).
+     * The end of the last window closed once the watermark reaches the pins at {@code pinMinute}
+     * (delay 10m): every window ending up to it is final.
      */
     static long closedUpTo(long pinMinute) {
         return at(pinMinute - 10, 0);
     }
 
-    /** Waits until the probe window of the batch pinned at {@code pinMinute} is committed. */
+    /**
+     * Waits until every window of the ground truth closed by the pins at {@code pinMinute} is
+     * committed.
+     */
     void awaitClosed(long pinMinute) {
+        awaitClosedBetween(Long.MIN_VALUE, pinMinute);
+    }
+
+    /**
+     * Waits until every window of the ground truth ending after the pins at {@code afterPinMinute}
+     * closed them and up to those at {@code pinMinute} is committed (a run that lost earlier
+     * windows can still be waited on for later ones).
+     */
+    void awaitClosedBetween(long afterPinMinute, long pinMinute) {
+        long after = afterPinMinute == Long.MIN_VALUE ? Long.MIN_VALUE : closedUpTo(afterPinMinute);
+        Set<String> wanted = new HashSet<>();
+        ExpectedWindows.compute(produced, SIZE, SLIDE, closedUpTo(pinMinute))
+                .values()
+                .forEach(
+                        row -> {
+                            if (row.end > after) wanted.add(row.key());
+                        });
         kafka.client()
                 .awaitRecords(
-                        output, containsWindow("probe-" + pinMinute, closedUpTo(pinMinute)), WAIT);
+                        output,
+                        records ->
+                                records.stream()
+                                        .map(WindowRun::parse)
+                                        .map(
+                                                r ->
+                                                        ExpectedWindows.key(
+                                                                r.userId,
+                                                                r.windowStart,
+                                                                r.windowEnd))
+                                        .collect(Collectors.toSet())
+                                        .containsAll(wanted),
+                        WAIT);
     }
 
     void awaitAnyOutput() {
@@ -174,39 +221,38 @@ final class WindowRun {
 
     /**
      * Compares the committed output with the windows computed from {@link #produced}, closed up to
-     * {@code end}: counts what is missing and what appears more than once, and checks every value.
+     * {@code end}: the windows expected, those missing, and the writes beyond the first of a window
+     * (or of a window not expected at all); with {@code checkValues}, also every value.
      */
     Tally tally(long end, boolean checkValues) {
+        return tally(null, null, 0, end, checkValues);
+    }
+
+    private Tally tally(Class<?> test, String fault, int faults, long end, boolean checkValues) {
         List<WindowResult> results = committed();
         Map<String, ExpectedWindows.Row> expected =
                 ExpectedWindows.compute(produced, SIZE, SLIDE, end);
-        Set<String> seen = new HashSet<>();
-        int duplicated = 0;
-        for (WindowResult r : results) {
-            if (!seen.add(ExpectedWindows.key(r.userId, r.windowStart, r.windowEnd))) duplicated++;
-        }
-        int lost = 0;
-        for (String k : expected.keySet()) if (!seen.contains(k)) lost++;
+        List<String> written =
+                results.stream()
+                        .map(r -> ExpectedWindows.key(r.userId, r.windowStart, r.windowEnd))
+                        .toList();
+        GuaranteeLedger.Count c = GuaranteeLedger.compare(expected.keySet(), written);
+        if (test != null) GuaranteeLedger.record(test, WindowAggregationJob.NAME, fault, faults, c);
         if (checkValues) ExpectedWindows.assertMatches(expected, results, 12);
-        return new Tally(results.size(), lost, duplicated);
+        return new Tally((int) c.checked(), (int) c.lost(), (int) c.duplicated());
     }
 
-    /** Asserts the output is exact and returns its tally, printed for the guarantees table. */
-    Tally assertExact(String fault, long end) {
-        Tally t = tally(end, true);
+    /**
+     * Asserts the output is exact, records it in the {@link GuaranteeLedger} (the README's
+     * guarantees table) and returns its tally.
+     */
+    Tally assertExact(Class<?> test, String fault, int faults, long end) {
+        Tally t = tally(test, fault, faults, end, true);
         assertThat(t.lost()).as("lost windows").isZero();
         assertThat(t.duplicated()).as("duplicated windows").isZero();
         assertThat(t.checked()).as("windows checked").isGreaterThan(500);
         System.out.println("FAULT " + fault + ": " + t);
         return t;
-    }
-
-    private static Predicate<List<ConsumerRecord<byte[], byte[]>>> containsWindow(
-            String user, long end) {
-        return records ->
-                records.stream()
-                        .map(WindowRun::parse)
-                        .anyMatch(r -> r.userId.equals(user) && r.windowEnd == end);
     }
 
     static WindowResult parse(ConsumerRecord<byte[], byte[]> r) {
