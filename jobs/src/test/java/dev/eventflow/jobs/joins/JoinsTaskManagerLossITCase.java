@@ -12,6 +12,7 @@ import dev.eventflow.common.config.ParsedOptions;
 import dev.eventflow.common.flink.JobEnvironment;
 import dev.eventflow.common.testing.GuaranteeLedger;
 import dev.eventflow.common.testing.KafkaExtension;
+import dev.eventflow.jobs.TaskManagerLoss;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -23,11 +24,8 @@ import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.api.common.RuntimeExecutionMode;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.HeartbeatManagerOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.minicluster.MiniCluster;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -51,35 +49,11 @@ class JoinsTaskManagerLossITCase {
 
     @RegisterExtension static final KafkaExtension KAFKA = new KafkaExtension();
 
-    @RegisterExtension
-    static final MiniClusterExtension FLINK =
-            new MiniClusterExtension(
-                    new MiniClusterResourceConfiguration.Builder()
-                            .setNumberTaskManagers(2)
-                            .setNumberSlotsPerTaskManager(1)
-                            .setConfiguration(heartbeats())
-                            .build());
-
-    /**
-     * A dead TaskManager is noticed by missed heartbeats, as with a crashed process: every second,
-     * declared dead after five seconds (Flink's defaults are 10 s and 50 s).
-     */
-    private static Configuration heartbeats() {
-        Configuration c = new Configuration();
-        c.set(HeartbeatManagerOptions.HEARTBEAT_INTERVAL, Duration.ofSeconds(1));
-        c.set(HeartbeatManagerOptions.HEARTBEAT_TIMEOUT, Duration.ofSeconds(5));
-        return c;
-    }
+    @RegisterExtension static final MiniClusterExtension FLINK = TaskManagerLoss.cluster();
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final Duration WAIT = Duration.ofSeconds(120);
     private static final int PARTITIONS = 3;
-
-    /**
-     * The MiniCluster's TaskManagers by index, terminated ones included: each test kills the older
-     * of the two live ones and starts a replacement, so the next test again finds two.
-     */
-    private static int taskManagersStarted = 2;
 
     /** Impressions every 15 s from {@code fromMinute} for an hour, clicks as in JoinsITCase. */
     private static void generate(
@@ -235,9 +209,7 @@ class JoinsTaskManagerLossITCase {
             KAFKA.client().awaitRecords(output, rows -> rows.size() >= 20, WAIT);
 
             // A TaskManager dies mid-stream; a replacement comes up; input keeps arriving.
-            cluster.terminateTaskManager(taskManagersStarted - 2).get(60, TimeUnit.SECONDS);
-            cluster.startTaskManager();
-            taskManagersStarted++;
+            TaskManagerLoss.killOneAndReplace(cluster);
             List<AdImpression> more = new ArrayList<>();
             List<AdClick> moreClicks = new ArrayList<>();
             // Starts after the first hour's last click (up to bound + 1 ms past 10:59:45), so each
@@ -263,10 +235,7 @@ class JoinsTaskManagerLossITCase {
                             mode == JoinMode.FULL_OUTER);
             KAFKA.client().awaitRecords(output, rows -> rows.size() >= expected.size(), WAIT);
             assertThat(job.getJobStatus().get(10, TimeUnit.SECONDS)).isEqualTo(JobStatus.RUNNING);
-            long restarts =
-                    cluster.getExecutionGraph(job.getJobID())
-                            .get(10, TimeUnit.SECONDS)
-                            .getStatusTimestamp(JobStatus.RESTARTING);
+            boolean restarted = TaskManagerLoss.restarted(cluster, job.getJobID());
             job.cancel().get(30, TimeUnit.SECONDS);
 
             List<JoinedRow> rows =
@@ -280,7 +249,7 @@ class JoinsTaskManagerLossITCase {
                             "TaskManager lost mid-stream",
                             1,
                             GuaranteeLedger.compare(expected, rows));
-            assertThat(restarts).as("the job went through a restart").isPositive();
+            assertThat(restarted).as("the job went through a restart").isTrue();
             if (count.lost() + count.duplicated() > 0) {
                 List<JoinedRow> missing = new ArrayList<>(expected);
                 rows.forEach(missing::remove);
