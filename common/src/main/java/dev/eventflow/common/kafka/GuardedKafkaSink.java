@@ -190,12 +190,11 @@ public final class GuardedKafkaSink<IN>
                 String verdict = brokerVerdict(c);
                 if (verdict == null) {
                     LOG.info(
-                            "Kafka transaction {} of {} was already committed (the broker shows it"
-                                    + " committed by producer {}); the committer's {} on"
-                                    + " committing it again is expected after a restore.",
+                            "Kafka transaction {} of {} is not committed again: it already was"
+                                    + " (the committer's {} on committing it a second time is"
+                                    + " expected after a restore).",
                             c.getTransactionalId(),
                             description,
-                            c.getProducerId(),
                             w.failure.getClass().getSimpleName());
                     w.request.signalAlreadyCommitted();
                 } else {
