@@ -12,6 +12,7 @@ import dev.eventflow.common.event.Json;
 import dev.eventflow.common.event.UserEvent;
 import dev.eventflow.common.flink.JobEnvironment;
 import dev.eventflow.common.testing.FlinkTestCluster;
+import dev.eventflow.common.testing.GuaranteeLedger;
 import dev.eventflow.common.testing.KafkaExtension;
 import dev.eventflow.jobs.TestEvents;
 import dev.eventflow.jobs.windowagg.FailOnce;
@@ -300,8 +301,23 @@ class LateAuditITCase {
         Map<Long, Expected> want = expected(arrivals, at(90, 0));
         // Two sink subtasks commit each checkpoint independently; wait until both are visible.
         KAFKA.client().awaitRecords(audit, r -> r.size() >= want.size(), WAIT);
+        List<ConsumerRecord<byte[], byte[]>> auditRows = KAFKA.client().readCommitted(audit, WAIT);
+        if (failOnTheMix) {
+            GuaranteeLedger.record(
+                    getClass(),
+                    "late-audit",
+                    "task failure mid-stream",
+                    1,
+                    GuaranteeLedger.compare(
+                            want.keySet().stream()
+                                    .map(k -> Instant.ofEpochMilli(k).toString())
+                                    .toList(),
+                            auditRows.stream()
+                                    .map(rec -> json(rec).get("window_start").asText())
+                                    .toList()));
+        }
         Map<Long, JsonNode> got = new TreeMap<>();
-        for (ConsumerRecord<byte[], byte[]> rec : KAFKA.client().readCommitted(audit, WAIT)) {
+        for (ConsumerRecord<byte[], byte[]> rec : auditRows) {
             JsonNode n = json(rec);
             long start = Instant.parse(n.get("window_start").asText()).toEpochMilli();
             assertThat(got.put(start, n)).as("one row per window").isNull();

@@ -356,7 +356,14 @@ class WindowAggregationITCase {
             List<WindowResult> results = results(KAFKA.client().readCommitted(output, WAIT));
             // Everything up to T0+52m-1ms is closed; no window may be missing or appear twice.
             var expected = ExpectedWindows.compute(all, SIZE, SLIDE, at(52, 0));
-            ExpectedWindows.assertMatches(expected, results, 12);
+            ExpectedWindows.assertExactlyOnce(
+                    getClass(),
+                    "window-aggregation",
+                    "task failure mid-stream (RocksDB)",
+                    1,
+                    expected,
+                    results,
+                    12);
         } finally {
             cancelQuietly(job);
         }
@@ -425,8 +432,14 @@ class WindowAggregationITCase {
                             SLIDE,
                             at(50, 0),
                             e -> e == partial ? w1 : Long.MIN_VALUE);
-            ExpectedWindows.assertMatches(
-                    expected, results(KAFKA.client().readCommitted(output, WAIT)), 12);
+            ExpectedWindows.assertExactlyOnce(
+                    getClass(),
+                    "window-aggregation",
+                    "task failure on a late event",
+                    1,
+                    expected,
+                    results(KAFKA.client().readCommitted(output, WAIT)),
+                    12);
 
             lateRecords = KAFKA.client().readCommitted(late, WAIT);
             assertThat(lateRecords).hasSize(1);
