@@ -91,7 +91,7 @@ start_flink_process() {
     jvm="$(sed -n 1p <<<"$params")"
     dynamic="$(sed -n 2p <<<"$params")"
     [[ -n "$jvm" ]] || die "could not compute the $name memory settings from $RUN_CONF_DIR/config.yaml"
-    # shellcheck disable=SC2086
+    # shellcheck disable=SC2086,SC2046 # the flags are lists of words
     nohup "$JAVA" $jvm $(flink_jvm_opens) \
         -Dlog.file="$LOG_DIR/flink-$name.log" \
         -Dlog4j.configurationFile="$RUN_CONF_DIR/log4j.properties" \
