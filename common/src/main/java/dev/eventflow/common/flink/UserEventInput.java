@@ -142,11 +142,6 @@ public final class UserEventInput {
     public static void sinkDeadLetters(
             ParsedOptions o, String jobName, DataStream<DeadLetter> deadLetters, OperatorId sink) {
         KafkaSinks.write(
-                deadLetters,
-                o,
-                jobName,
-                "dlq",
-                new DeadLetterSerializationSchema(o.get(CommonOptions.DLQ_TOPIC)),
-                sink);
+                deadLetters, o, jobName, "dlq", DeadLetterSerializationSchema.forDlq(o), sink);
     }
 }
