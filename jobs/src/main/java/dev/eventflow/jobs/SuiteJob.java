@@ -7,6 +7,8 @@ import dev.eventflow.common.config.OptionSet;
 import dev.eventflow.common.config.ParsedOptions;
 import dev.eventflow.common.flink.JobEnvironment;
 import dev.eventflow.common.kafka.KafkaPreflight;
+import dev.eventflow.common.kafka.KafkaSettings;
+import dev.eventflow.common.kafka.TransactionalIdGuard;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -186,6 +188,7 @@ public abstract class SuiteJob {
     public final void run(ParsedOptions options) throws Exception {
         KafkaPreflight.check(
                 options, topics(options), topicConfigs(options), compactedTopics(options));
+        TransactionalIdGuard.check(options, KafkaSettings.transactionalIdPrefix(options, name));
         StreamExecutionEnvironment env = JobEnvironment.create(options, name, executionMode);
         AfterRun afterRun = prepareRun(env, options);
         String runName = runName(options);

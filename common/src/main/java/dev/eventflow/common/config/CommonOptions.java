@@ -155,6 +155,13 @@ public final class CommonOptions {
                     "transactional-id-prefix",
                     "prefix of Kafka transactional ids, unique per deployment [default: eventflow-<job>-<output-topic>]");
 
+    public static final Option<Duration> TRANSACTIONAL_ID_CHECK =
+            Option.duration(
+                            "transactional-id-check",
+                            Duration.ofSeconds(10),
+                            "when transactions with this deployment's transactional id prefix already exist, watch them this long at start-up (at least --checkpoint-interval + 2s) and refuse to start if another deployment is writing with the prefix (0 = skip)")
+                    .check(d -> !d.isNegative(), "must not be negative");
+
     public static final Option<Duration> TRANSACTION_TIMEOUT =
             Option.duration(
                     "transaction-timeout",
@@ -216,6 +223,7 @@ public final class CommonOptions {
                     RESTART_MAX_BACKOFF,
                     DELIVERY,
                     TRANSACTIONAL_ID_PREFIX,
+                    TRANSACTIONAL_ID_CHECK,
                     TRANSACTION_TIMEOUT,
                     CREATE_TOPICS,
                     TOPIC_PARTITIONS,

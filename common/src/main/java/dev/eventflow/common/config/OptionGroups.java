@@ -42,6 +42,7 @@ public final class OptionGroups {
                     CommonOptions.OUTPUT_TOPIC,
                     CommonOptions.DELIVERY,
                     CommonOptions.TRANSACTIONAL_ID_PREFIX,
+                    CommonOptions.TRANSACTIONAL_ID_CHECK,
                     CommonOptions.TRANSACTION_TIMEOUT);
 
     /** A topic for events that arrive behind the watermark. */

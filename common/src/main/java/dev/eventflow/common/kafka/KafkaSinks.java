@@ -3,6 +3,7 @@ package dev.eventflow.common.kafka;
 import dev.eventflow.common.config.CommonOptions;
 import dev.eventflow.common.config.ParsedOptions;
 import dev.eventflow.common.flink.OperatorId;
+import java.util.List;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
@@ -23,6 +24,14 @@ import org.apache.flink.streaming.api.datastream.DataStreamSink;
  * --transaction-timeout}.
  */
 public final class KafkaSinks {
+
+    /**
+     * The sink roles of the suite's jobs. A transactional id is {@code
+     * <prefix>-<role>-<subtask>-<checkpoint>}; knowing every role lets {@link TransactionalIdGuard}
+     * tell this deployment's ids from those of a deployment whose prefix merely extends this one.
+     */
+    public static final List<String> ROLES =
+            List.of("out", "late", "dlq", "dlq-jdbc", "audit", "samples", "diff", "windows");
 
     private KafkaSinks() {}
 
@@ -52,6 +61,10 @@ public final class KafkaSinks {
             String jobName,
             String role,
             KafkaRecordSerializationSchema<T> serializer) {
+        if (!ROLES.contains(role)) {
+            throw new IllegalArgumentException(
+                    "unknown sink role '" + role + "': add it to KafkaSinks.ROLES " + ROLES);
+        }
         CommonOptions.Delivery delivery = o.get(CommonOptions.DELIVERY);
         KafkaSinkBuilder<T> b =
                 KafkaSink.<T>builder()
