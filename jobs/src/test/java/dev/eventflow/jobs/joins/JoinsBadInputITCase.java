@@ -81,8 +81,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  *       outer join of every valid record computed here, except far-past rows that met a watermark
  *       and are on the late topic instead: none lost, none twice.
  *   <li>{@code --mode enrich}: the malformed profiles between good ones, and the malformed user
- *       events of {@link UserEventBadInputTest#table} between good events: every good event is
- *       enriched exactly once with the profile computed here; no malformed profile changed one.
+ *       events of {@link UserEventBadInputTest#table} between good events, plus a malformed
+ *       profile, a malformed user event and a valid user event at the producer's limit: every good
+ *       event is enriched exactly once with the profile computed here; no malformed profile changed
+ *       one.
  * </ul>
  *
  * In both, every malformed record is on the DLQ exactly once, with its reason and the coordinates
@@ -685,7 +687,13 @@ class JoinsBadInputITCase {
                                 now - DAY + i * 1000L,
                                 i % 4 == 0 ? 9.5 : null);
                 good.add(e);
-                goodRecords.add(new ProducerRecord<>(events, i % 2, utf8(user), Json.event(e)));
+                byte[] value = Json.event(e);
+                if (i == 7) {
+                    // A valid event exactly at the producer's limit (padding in an unknown field).
+                    String json = new String(value, StandardCharsets.UTF_8);
+                    value = atTheLimit(utf8(user), json.replace("}", ",\"pad\":\""), "\"}");
+                }
+                goodRecords.add(new ProducerRecord<>(events, i % 2, utf8(user), value));
             }
             List<BadRecord> badEventRecords =
                     badEvents.stream()
@@ -699,6 +707,14 @@ class JoinsBadInputITCase {
                                                     b.reason(),
                                                     null))
                             .collect(Collectors.toList());
+            // A malformed user event exactly at the producer's limit.
+            badEventRecords.add(
+                    huge(
+                            null,
+                            "user event at the limit",
+                            utf8("k"),
+                            atTheLimit(utf8("k"), "{\"event_id\":\"huge-bad\",\"pad\":\"", "\"}"),
+                            "missing field user_id"));
             List<Sent> eventRecords =
                     interleave(events, 2, goodRecords, badEventRecords, List.of());
             produce(eventRecords);
@@ -738,7 +754,7 @@ class JoinsBadInputITCase {
             Map<String, Long> categories = assertDeadLetters(dlq, sent, badCount);
             assertDeadLetterMetrics(job.getJobID(), categories, badCount);
             System.out.printf(
-                    "JoinsBadInputITCase enrich: %d malformed profiles (1 at the size limit), %d malformed user events, %d valid profiles, %d good events, each once%n",
+                    "JoinsBadInputITCase enrich: %d malformed profiles (1 at the size limit), %d malformed user events (1 at the size limit), %d valid profiles, %d good events (1 at the size limit), each once%n",
                     badProfiles.size(),
                     badEventRecords.size(),
                     goodProfiles.size() + oddProfiles.size(),
