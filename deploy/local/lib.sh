@@ -73,6 +73,33 @@ wait_for() {
     return 1
 }
 
+# ---- Flink processes (deploy/local/up, deploy/local/taskmanager) ----
+# Prints two lines prefixed BASH_JAVA_UTILS_EXEC_RESULT: the JVM flags, then the -D settings.
+resource_params() {
+    "$JAVA" -cp "$FLINK_CP" -Dlog4j.configurationFile="$CONF_DIR/log4j-cli.properties" \
+        -Dlog.file="$LOG_DIR/bash-java-utils.log" \
+        org.apache.flink.runtime.util.bash.BashJavaUtils "$1" --configDir "$RUN_CONF_DIR" |
+        sed -n 's/^BASH_JAVA_UTILS_EXEC_RESULT://p'
+}
+# Starts one Flink process in the background (pid in $PID_DIR/<name>.pid, log
+# $LOG_DIR/flink-<name>.log), with the memory flags a distribution's scripts compute:
+#   start_flink_process jobmanager|taskmanager-<n> <main class> GET_JM_RESOURCE_PARAMS|GET_TM_RESOURCE_PARAMS
+start_flink_process() {
+    local name="$1" main="$2" params jvm dynamic
+    FLINK_CP="${FLINK_CP:-$(classpath flink)}"
+    params="$(resource_params "$3")"
+    jvm="$(sed -n 1p <<<"$params")"
+    dynamic="$(sed -n 2p <<<"$params")"
+    [[ -n "$jvm" ]] || die "could not compute the $name memory settings from $RUN_CONF_DIR/config.yaml"
+    # shellcheck disable=SC2086,SC2046 # the flags are lists of words
+    nohup "$JAVA" $jvm $(flink_jvm_opens) \
+        -Dlog.file="$LOG_DIR/flink-$name.log" \
+        -Dlog4j.configurationFile="$RUN_CONF_DIR/log4j.properties" \
+        -cp "$FLINK_CP" "$main" --configDir "$RUN_CONF_DIR" $dynamic \
+        >"$LOG_DIR/flink-$name.out" 2>&1 &
+    echo $! >"$PID_DIR/$name.pid"
+}
+
 # Runs one of Kafka's own CLI tool classes with the broker's classpath.
 kafka_tool() {
     local main="$1"

@@ -10,8 +10,9 @@ import dev.eventflow.common.config.ParsedOptions;
 import dev.eventflow.common.event.Json;
 import dev.eventflow.common.event.UserEvent;
 import dev.eventflow.common.flink.JobEnvironment;
-import dev.eventflow.common.testing.FlinkTestCluster;
+import dev.eventflow.common.testing.GuaranteeLedger;
 import dev.eventflow.common.testing.KafkaExtension;
+import dev.eventflow.jobs.TaskManagerLoss;
 import dev.eventflow.jobs.TestEvents;
 import dev.eventflow.jobs.windowagg.FailOnce;
 import java.io.IOException;
@@ -30,8 +31,10 @@ import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -54,7 +57,7 @@ class DedupITCase {
 
     @RegisterExtension static final KafkaExtension KAFKA = new KafkaExtension();
 
-    @RegisterExtension static final MiniClusterExtension FLINK = FlinkTestCluster.withSlots(4);
+    @RegisterExtension static final MiniClusterExtension FLINK = TaskManagerLoss.cluster();
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final Duration WAIT = Duration.ofSeconds(90);
@@ -148,27 +151,58 @@ class DedupITCase {
         }
     }
 
+    /** A fault injected mid-stream, after the first phase's output was committed. */
+    @FunctionalInterface
+    private interface Fault {
+        void inject() throws Exception;
+    }
+
     @Test
     void afterAFailureMidStreamEveryEventIsWrittenExactlyOnce() throws Exception {
+        exactlyOnceAcross(
+                "task failure mid-stream (RocksDB)",
+                stream -> stream.map(new FailOnce()).name("fail-once").uid("test.fail-once"),
+                () -> FailOnce.arm(200),
+                job -> FailOnce.hasFailed());
+    }
+
+    @Test
+    void afterLosingATaskManagerMidStreamEveryEventIsWrittenExactlyOnce(
+            @InjectMiniCluster MiniCluster cluster) throws Exception {
+        exactlyOnceAcross(
+                "TaskManager lost mid-stream (RocksDB)",
+                UnaryOperator.identity(),
+                () -> TaskManagerLoss.killOneAndReplace(cluster),
+                job -> TaskManagerLoss.restarted(cluster, job.getJobID()));
+    }
+
+    /** Whether the fault really happened to the job. */
+    @FunctionalInterface
+    private interface Check {
+        boolean holds(JobClient job) throws Exception;
+    }
+
+    /**
+     * Phase 1 in, its output committed, the fault, phase 2 in; then every event exactly once on the
+     * output topic read with read_committed.
+     */
+    private void exactlyOnceAcross(
+            String fault, UnaryOperator<DataStream<UserEvent>> hook, Fault inject, Check happened)
+            throws Exception {
         SplittableRandom r = new SplittableRandom(8);
         List<UserEvent> distinct = new ArrayList<>(producePhase(r, 81, 400, at(0, 0)));
         KAFKA.client().produce(input, 0, null, "[1, 2, 3]");
         int phase1 = distinct.size();
 
-        JobClient job =
-                start(
-                        options(),
-                        stream ->
-                                stream.map(new FailOnce()).name("fail-once").uid("test.fail-once"));
+        JobClient job = start(options(), hook);
         try {
             KAFKA.client().awaitRecords(output, records -> records.size() >= phase1, WAIT);
-            FailOnce.arm(200);
+            inject.inject();
             distinct.addAll(producePhase(r, 82, 400, at(12, 0)));
 
             KAFKA.client().awaitRecords(output, records -> records.size() >= distinct.size(), WAIT);
+            assertThat(happened.holds(job)).as("the injected fault happened").isTrue();
             job.cancel().get(30, TimeUnit.SECONDS);
-            assertThat(FailOnce.hasFailed()).as("the injected failure happened").isTrue();
-
             List<ConsumerRecord<byte[], byte[]>> out = KAFKA.client().readCommitted(output, WAIT);
             Map<String, Long> timesWritten = new HashMap<>();
             Map<String, String> written = new LinkedHashMap<>();
@@ -179,6 +213,14 @@ class DedupITCase {
                 assertThat(new String(rec.key(), StandardCharsets.UTF_8))
                         .isEqualTo(MAPPER.readTree(rec.value()).get("user_id").asText());
             }
+            GuaranteeLedger.record(
+                    getClass(),
+                    "dedup",
+                    fault,
+                    1,
+                    GuaranteeLedger.compare(
+                            distinct.stream().map(e -> e.eventId).toList(),
+                            out.stream().map(DedupITCase::eventId).toList()));
             assertThat(timesWritten.values()).containsOnly(1L);
             Map<String, String> expected = new LinkedHashMap<>();
             for (UserEvent e : distinct) {

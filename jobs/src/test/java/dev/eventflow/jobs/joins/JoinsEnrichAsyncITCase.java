@@ -10,6 +10,7 @@ import dev.eventflow.common.event.Json;
 import dev.eventflow.common.event.UserEvent;
 import dev.eventflow.common.flink.JobEnvironment;
 import dev.eventflow.common.testing.FlinkTestCluster;
+import dev.eventflow.common.testing.GuaranteeLedger;
 import dev.eventflow.common.testing.KafkaExtension;
 import dev.eventflow.common.testing.RedisExtension;
 import dev.eventflow.jobs.Launcher;
@@ -377,6 +378,12 @@ class JoinsEnrichAsyncITCase {
             List<String> ids = new ArrayList<>();
             batch1.forEach(e -> ids.add(e.eventId));
             batch2.forEach(e -> ids.add(e.eventId));
+            GuaranteeLedger.record(
+                    getClass(),
+                    "joins (enrich-async, Redis)",
+                    "task failure mid-stream (RocksDB)",
+                    1,
+                    GuaranteeLedger.compare(ids, outs.stream().map(o -> o.eventId).toList()));
             assertThat(outs).hasSize(total);
             assertThat(outs.stream().map(o -> o.eventId)).containsExactlyInAnyOrderElementsOf(ids);
             for (Out o : outs) assertThat(o.summary()).isEqualTo(expected.get(o.user));

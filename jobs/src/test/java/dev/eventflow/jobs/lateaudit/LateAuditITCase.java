@@ -11,8 +11,9 @@ import dev.eventflow.common.config.ParsedOptions;
 import dev.eventflow.common.event.Json;
 import dev.eventflow.common.event.UserEvent;
 import dev.eventflow.common.flink.JobEnvironment;
-import dev.eventflow.common.testing.FlinkTestCluster;
+import dev.eventflow.common.testing.GuaranteeLedger;
 import dev.eventflow.common.testing.KafkaExtension;
+import dev.eventflow.jobs.TaskManagerLoss;
 import dev.eventflow.jobs.TestEvents;
 import dev.eventflow.jobs.windowagg.FailOnce;
 import java.io.IOException;
@@ -32,7 +33,9 @@ import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -57,7 +60,7 @@ class LateAuditITCase {
 
     @RegisterExtension static final KafkaExtension KAFKA = new KafkaExtension();
 
-    @RegisterExtension static final MiniClusterExtension FLINK = FlinkTestCluster.withSlots(4);
+    @RegisterExtension static final MiniClusterExtension FLINK = TaskManagerLoss.cluster();
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final Duration WAIT = Duration.ofSeconds(90);
@@ -222,7 +225,7 @@ class LateAuditITCase {
     @Test
     void auditRowsAndSamplesEqualGroundTruthForAKnownMixOfOnTimeLateAndLostEvents()
             throws Exception {
-        scenario(false);
+        scenario(Fault.NONE, null);
     }
 
     /**
@@ -233,11 +236,24 @@ class LateAuditITCase {
      */
     @Test
     void aRestartDoesNotReclassifyReplayedEvents() throws Exception {
-        scenario(true);
+        scenario(Fault.TASK_FAILURE, null);
         assertThat(FailOnce.hasFailed()).as("the injected failure happened").isTrue();
     }
 
-    private void scenario(boolean failOnTheMix) throws Exception {
+    /** As above, the fault being the loss of a TaskManager (and half of the state) mid-stream. */
+    @Test
+    void losingATaskManagerDoesNotReclassifyReplayedEvents(@InjectMiniCluster MiniCluster cluster)
+            throws Exception {
+        scenario(Fault.TASK_MANAGER_LOSS, cluster);
+    }
+
+    private enum Fault {
+        NONE,
+        TASK_FAILURE,
+        TASK_MANAGER_LOSS
+    }
+
+    private void scenario(Fault fault, MiniCluster cluster) throws Exception {
         List<Arrival> arrivals = new ArrayList<>();
         // Batch 1: 58 minutes of traffic, 2m of disorder (below the main delay: all on time; an
         // event written after a partition's later ones would not be, the watermark being the
@@ -260,7 +276,8 @@ class LateAuditITCase {
         try {
             KAFKA.client().awaitRecords(audit, hasWindowEnding(at(30, 0)), WAIT);
 
-            if (failOnTheMix) FailOnce.arm(1);
+            if (fault == Fault.TASK_FAILURE) FailOnce.arm(1);
+            if (fault == Fault.TASK_MANAGER_LOSS) TaskManagerLoss.killOneAndReplace(cluster);
 
             // The audit watermark stands at exactly w1. The mix, boundaries first:
             List<UserEvent> mix = new ArrayList<>();
@@ -291,6 +308,11 @@ class LateAuditITCase {
             arrivals.add(new Arrival(probe2, Long.MIN_VALUE));
             pins(at(120, 0)); // their window is not closed: not expected
             KAFKA.client().awaitRecords(audit, hasWindowEnding(at(90, 0)), WAIT);
+            if (fault == Fault.TASK_MANAGER_LOSS) {
+                assertThat(TaskManagerLoss.restarted(cluster, job.getJobID()))
+                        .as("the job went through a restart")
+                        .isTrue();
+            }
             job.cancel().get();
         } finally {
             cancelQuietly(job);
@@ -300,8 +322,25 @@ class LateAuditITCase {
         Map<Long, Expected> want = expected(arrivals, at(90, 0));
         // Two sink subtasks commit each checkpoint independently; wait until both are visible.
         KAFKA.client().awaitRecords(audit, r -> r.size() >= want.size(), WAIT);
+        List<ConsumerRecord<byte[], byte[]>> auditRows = KAFKA.client().readCommitted(audit, WAIT);
+        if (fault != Fault.NONE) {
+            GuaranteeLedger.record(
+                    getClass(),
+                    "late-audit",
+                    fault == Fault.TASK_FAILURE
+                            ? "task failure mid-stream"
+                            : "TaskManager lost mid-stream",
+                    1,
+                    GuaranteeLedger.compare(
+                            want.keySet().stream()
+                                    .map(k -> Instant.ofEpochMilli(k).toString())
+                                    .toList(),
+                            auditRows.stream()
+                                    .map(rec -> json(rec).get("window_start").asText())
+                                    .toList()));
+        }
         Map<Long, JsonNode> got = new TreeMap<>();
-        for (ConsumerRecord<byte[], byte[]> rec : KAFKA.client().readCommitted(audit, WAIT)) {
+        for (ConsumerRecord<byte[], byte[]> rec : auditRows) {
             JsonNode n = json(rec);
             long start = Instant.parse(n.get("window_start").asText()).toEpochMilli();
             assertThat(got.put(start, n)).as("one row per window").isNull();

@@ -11,9 +11,10 @@ import dev.eventflow.common.config.ParsedOptions;
 import dev.eventflow.common.event.Json;
 import dev.eventflow.common.event.UserEvent;
 import dev.eventflow.common.flink.JobEnvironment;
-import dev.eventflow.common.testing.FlinkTestCluster;
+import dev.eventflow.common.testing.GuaranteeLedger;
 import dev.eventflow.common.testing.KafkaExtension;
 import dev.eventflow.jobs.Launcher;
+import dev.eventflow.jobs.TaskManagerLoss;
 import dev.eventflow.jobs.windowagg.FailOnce;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -22,6 +23,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,8 +32,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
@@ -58,7 +62,7 @@ class RunningCountsITCase {
 
     @RegisterExtension static final KafkaExtension KAFKA = new KafkaExtension();
 
-    @RegisterExtension static final MiniClusterExtension FLINK = FlinkTestCluster.withSlots(4);
+    @RegisterExtension static final MiniClusterExtension FLINK = TaskManagerLoss.cluster();
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final Duration WAIT = Duration.ofSeconds(90);
@@ -210,6 +214,19 @@ class RunningCountsITCase {
         return seq;
     }
 
+    /** Each update once by identity: user, row, and which occurrence of that row it is. */
+    private static List<String> updates(Map<String, List<String>> sequences) {
+        List<String> ids = new ArrayList<>();
+        sequences.forEach(
+                (user, rows) -> {
+                    Map<String, Integer> seen = new HashMap<>();
+                    for (String row : rows) {
+                        ids.add(user + "|" + row + "|" + seen.merge(row, 1, Integer::sum));
+                    }
+                });
+        return ids;
+    }
+
     /** What compaction leaves: the last value per key, deleted keys removed. */
     private static Map<String, String> upsertView(List<ConsumerRecord<byte[], byte[]>> out) {
         Map<String, String> view = new LinkedHashMap<>();
@@ -222,8 +239,40 @@ class RunningCountsITCase {
 
     // ---- tests ----
 
+    /** A fault injected mid-stream; given phase 2's size, once phase 1's output is committed. */
+    @FunctionalInterface
+    private interface Fault {
+        void inject(int phase2Records) throws Exception;
+    }
+
+    /** Whether the fault really happened to the job. */
+    @FunctionalInterface
+    private interface Check {
+        boolean holds(JobClient job) throws Exception;
+    }
+
     @Test
     void afterAFailureMidStreamEveryUsersUpdateSequenceIsExactlyTheGroundTruth() throws Exception {
+        exactlyOnceAcross(
+                "task failure mid-stream (RocksDB)",
+                stream -> stream.map(new FailOnce()).name("fail-once").uid("test.fail-once"),
+                phase2 -> FailOnce.arm(phase2 / 3),
+                job -> FailOnce.hasFailed());
+    }
+
+    @Test
+    void afterLosingATaskManagerMidStreamEveryUsersUpdateSequenceIsExactlyTheGroundTruth(
+            @InjectMiniCluster MiniCluster cluster) throws Exception {
+        exactlyOnceAcross(
+                "TaskManager lost mid-stream (RocksDB)",
+                UnaryOperator.identity(),
+                phase2 -> TaskManagerLoss.killOneAndReplace(cluster),
+                job -> TaskManagerLoss.restarted(cluster, job.getJobID()));
+    }
+
+    private void exactlyOnceAcross(
+            String fault, UnaryOperator<DataStream<UserEvent>> hook, Fault inject, Check happened)
+            throws Exception {
         SplittableRandom r = new SplittableRandom(3);
         ExpectedUpdates expected = new ExpectedUpdates(TIMEOUT);
 
@@ -257,11 +306,7 @@ class RunningCountsITCase {
         inOrder.forEach(expected::event);
         expected.watermark(w1);
 
-        JobClient job =
-                start(
-                        options("--state-backend", "rocksdb"),
-                        stream ->
-                                stream.map(new FailOnce()).name("fail-once").uid("test.fail-once"));
+        JobClient job = start(options("--state-backend", "rocksdb"), hook);
         try {
             KAFKA.client()
                     .awaitRecords(
@@ -296,7 +341,7 @@ class RunningCountsITCase {
                                 at(24, 0),
                                 1 + r.nextInt(4)));
             }
-            FailOnce.arm(phase2.size() / 3);
+            inject.inject(phase2.size());
             List<UserEvent> inOrder2 = new ArrayList<>(produceInTimeOrder(phase2));
             List<UserEvent> pins2 = new ArrayList<>();
             for (int p = 0; p < PARTITIONS; p++) {
@@ -308,10 +353,17 @@ class RunningCountsITCase {
 
             int total = expected.totalRows();
             KAFKA.client().awaitRecords(output, records -> records.size() >= total, WAIT);
+            assertThat(happened.holds(job)).as("the injected fault happened").isTrue();
             job.cancel().get(30, TimeUnit.SECONDS);
-            assertThat(FailOnce.hasFailed()).as("the injected failure happened").isTrue();
 
             List<ConsumerRecord<byte[], byte[]>> out = KAFKA.client().readCommitted(output, WAIT);
+            GuaranteeLedger.record(
+                    getClass(),
+                    "running-counts",
+                    fault,
+                    1,
+                    GuaranteeLedger.compare(
+                            updates(expected.sequences()), updates(sequences(out))));
             assertThat(sequences(out)).isEqualTo(expected.sequences());
             assertThat(out).hasSize(total);
             // The data covers every path: users expired, came back from 1 and expired again;

@@ -1,6 +1,7 @@
 package dev.eventflow.jobs.windowagg;
 
 import dev.eventflow.common.event.UserEvent;
+import dev.eventflow.common.testing.GuaranteeLedger;
 import dev.eventflow.jobs.windowstats.WindowResult;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -136,6 +137,32 @@ public final class ExpectedWindows {
     }
 
     /** Checks a full result set: same windows, each matching, no duplicates. */
+    /**
+     * {@link #assertMatches}, after writing to the {@link GuaranteeLedger} how many windows were
+     * compared and how many were missing or written more than once: for the tests behind the
+     * README's guarantees table.
+     */
+    public static void assertExactlyOnce(
+            Class<?> test,
+            String job,
+            String fault,
+            int faults,
+            Map<String, Row> expected,
+            Collection<WindowResult> results,
+            int lgK) {
+        GuaranteeLedger.record(
+                test,
+                job,
+                fault,
+                faults,
+                GuaranteeLedger.compare(
+                        expected.keySet(),
+                        results.stream()
+                                .map(r -> key(r.userId, r.windowStart, r.windowEnd))
+                                .toList()));
+        assertMatches(expected, results, lgK);
+    }
+
     public static void assertMatches(
             Map<String, Row> expected, Collection<WindowResult> results, int lgK) {
         Map<String, WindowResult> byKey = new TreeMap<>();

@@ -249,7 +249,11 @@ class SavepointUpgradeITCase {
 
         List<Row> written = rows(KAFKA.client().readCommitted(output, WAIT));
         // Every window exactly once, v1's and v2's together, equal to the ground truth.
-        ExpectedWindows.assertMatches(
+        ExpectedWindows.assertExactlyOnce(
+                getClass(),
+                "window-aggregation",
+                "stop with savepoint, upgrade v1 -> v2 at parallelism 1 -> 2",
+                1,
                 ExpectedWindows.compute(all, SIZE, SLIDE, Long.MAX_VALUE),
                 written.stream().map(r -> r.result).toList(),
                 12);

@@ -11,9 +11,9 @@ import dev.eventflow.common.event.DeadLetterSerializationSchema;
 import dev.eventflow.common.event.Json;
 import dev.eventflow.common.event.UserEvent;
 import dev.eventflow.common.flink.JobEnvironment;
-import dev.eventflow.common.testing.FlinkTestCluster;
 import dev.eventflow.common.testing.KafkaExtension;
 import dev.eventflow.jobs.Launcher;
+import dev.eventflow.jobs.TaskManagerLoss;
 import dev.eventflow.jobs.TestEvents;
 import dev.eventflow.jobs.windowstats.WindowResult;
 import java.io.ByteArrayOutputStream;
@@ -32,8 +32,10 @@ import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -58,7 +60,7 @@ class WindowAggregationITCase {
 
     @RegisterExtension static final KafkaExtension KAFKA = new KafkaExtension();
 
-    @RegisterExtension static final MiniClusterExtension FLINK = FlinkTestCluster.withSlots(4);
+    @RegisterExtension static final MiniClusterExtension FLINK = TaskManagerLoss.cluster();
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final Duration WAIT = Duration.ofSeconds(90);
@@ -320,22 +322,50 @@ class WindowAggregationITCase {
         }
     }
 
+    /** A fault injected mid-stream, once the first batch's output was committed. */
+    @FunctionalInterface
+    private interface Fault {
+        void inject() throws Exception;
+    }
+
+    /** Whether the fault really happened to the job. */
+    @FunctionalInterface
+    private interface Check {
+        boolean holds(JobClient job) throws Exception;
+    }
+
     @Test
     void afterAFailureMidStreamEveryWindowIsStillWrittenExactlyOnce() throws Exception {
+        exactlyOnceAcross(
+                "task failure mid-stream (RocksDB)",
+                stream -> stream.map(new FailOnce()).name("fail-once").uid("test.fail-once"),
+                () -> FailOnce.arm(100),
+                job -> FailOnce.hasFailed());
+    }
+
+    @Test
+    void afterLosingATaskManagerMidStreamEveryWindowIsStillWrittenExactlyOnce(
+            @InjectMiniCluster MiniCluster cluster) throws Exception {
+        exactlyOnceAcross(
+                "TaskManager lost mid-stream (RocksDB)",
+                UnaryOperator.identity(),
+                () -> TaskManagerLoss.killOneAndReplace(cluster),
+                job -> TaskManagerLoss.restarted(cluster, job.getJobID()));
+    }
+
+    private void exactlyOnceAcross(
+            String fault, UnaryOperator<DataStream<UserEvent>> hook, Fault inject, Check happened)
+            throws Exception {
         List<UserEvent> batch1 = TestEvents.seeded(31, 600, 12, 29, 2 * MINUTE);
         produce(batch1, 3);
         List<UserEvent> all = new ArrayList<>(batch1);
         all.addAll(pins(at(30, 0), 3));
 
-        JobClient job =
-                start(
-                        options("--state-backend", "rocksdb"),
-                        stream ->
-                                stream.map(new FailOnce()).name("fail-once").uid("test.fail-once"));
+        JobClient job = start(options("--state-backend", "rocksdb"), hook);
         try {
             // Output is visible only after a checkpoint committed its transaction.
             KAFKA.client().awaitRecords(output, records -> !records.isEmpty(), WAIT);
-            FailOnce.arm(100);
+            inject.inject();
 
             List<UserEvent> batch2 = new ArrayList<>();
             for (UserEvent e : TestEvents.seeded(32, 600, 12, 29, 2 * MINUTE)) {
@@ -350,13 +380,14 @@ class WindowAggregationITCase {
             all.addAll(pins(at(62, 0), 3));
 
             KAFKA.client().awaitRecords(output, containsWindow("probe", at(50, 0)), WAIT);
+            assertThat(happened.holds(job)).as("the injected fault happened").isTrue();
             job.cancel().get();
-            assertThat(FailOnce.hasFailed()).as("the injected failure happened").isTrue();
 
             List<WindowResult> results = results(KAFKA.client().readCommitted(output, WAIT));
             // Everything up to T0+52m-1ms is closed; no window may be missing or appear twice.
             var expected = ExpectedWindows.compute(all, SIZE, SLIDE, at(52, 0));
-            ExpectedWindows.assertMatches(expected, results, 12);
+            ExpectedWindows.assertExactlyOnce(
+                    getClass(), "window-aggregation", fault, 1, expected, results, 12);
         } finally {
             cancelQuietly(job);
         }
@@ -425,8 +456,14 @@ class WindowAggregationITCase {
                             SLIDE,
                             at(50, 0),
                             e -> e == partial ? w1 : Long.MIN_VALUE);
-            ExpectedWindows.assertMatches(
-                    expected, results(KAFKA.client().readCommitted(output, WAIT)), 12);
+            ExpectedWindows.assertExactlyOnce(
+                    getClass(),
+                    "window-aggregation",
+                    "task failure on a late event",
+                    1,
+                    expected,
+                    results(KAFKA.client().readCommitted(output, WAIT)),
+                    12);
 
             lateRecords = KAFKA.client().readCommitted(late, WAIT);
             assertThat(lateRecords).hasSize(1);

@@ -239,11 +239,12 @@ class WindowAggregationPostgresITCase {
     }
 
     /** Both sinks match the ground truth, and hold the very same rows, field by field. */
-    private void assertBothSinksExact(Map<String, ExpectedWindows.Row> expected)
+    private void assertBothSinksExact(Map<String, ExpectedWindows.Row> expected, String fault)
             throws SQLException {
         List<WindowResult> kafka = kafkaRows();
         List<WindowResult> postgres = tableRows();
-        ExpectedWindows.assertMatches(expected, kafka, 12);
+        ExpectedWindows.assertExactlyOnce(
+                getClass(), "window-aggregation (+ PostgreSQL)", fault, 1, expected, kafka, 12);
         ExpectedWindows.assertMatches(expected, postgres, 12);
         assertThat(byKey(postgres)).isEqualTo(byKey(kafka));
     }
@@ -318,7 +319,7 @@ class WindowAggregationPostgresITCase {
             job.cancel().get();
             assertThat(FailOnce.hasFailed()).as("the injected failure happened").isTrue();
 
-            assertBothSinksExact(expected);
+            assertBothSinksExact(expected, "task failure mid-stream");
             assertThat(KAFKA.client().readCommitted(dlq, WAIT)).isEmpty();
         } finally {
             cancelQuietly(job);
@@ -353,7 +354,7 @@ class WindowAggregationPostgresITCase {
             KAFKA.client().awaitRecords(output, records -> records.size() == expected.size(), WAIT);
             job.cancel().get();
 
-            assertBothSinksExact(expected);
+            assertBothSinksExact(expected, "PostgreSQL down mid-stream");
             assertThat(KAFKA.client().readCommitted(dlq, WAIT)).isEmpty();
         } finally {
             cancelQuietly(job);
