@@ -15,6 +15,7 @@ import dev.eventflow.common.event.UserEventBadInputTest.BadInput;
 import dev.eventflow.common.flink.JobEnvironment;
 import dev.eventflow.common.metrics.DeadLetterReasons;
 import dev.eventflow.common.metrics.SuiteMetrics;
+import dev.eventflow.common.testing.GuaranteeLedger;
 import dev.eventflow.common.testing.KafkaExtension;
 import dev.eventflow.jobs.Launcher;
 import dev.eventflow.jobs.joins.AdEventBadInputTest.BadRecord;
@@ -448,6 +449,14 @@ class JoinsBadInputITCase {
                 KAFKA.client().readCommitted(output, WAIT).stream()
                         .map(JoinsBadInputITCase::rowOf)
                         .collect(Collectors.toList());
+        List<BadRecord> bad = new ArrayList<>(badImpressions);
+        bad.addAll(badClicks);
+        GuaranteeLedger.record(
+                getClass(),
+                "joins (full-outer)",
+                "malformed records between good ones, 2 at the size limit",
+                bad.size(),
+                GuaranteeLedger.compare(expected, rows));
         assertThat(rows).containsExactlyInAnyOrderElementsOf(expected);
         assertThat(rows)
                 .anyMatch(
@@ -455,8 +464,6 @@ class JoinsBadInputITCase {
                                 "imp-huge".equals(r.impressionId())
                                         && "click-huge".equals(r.clickId()));
 
-        List<BadRecord> bad = new ArrayList<>(badImpressions);
-        bad.addAll(badClicks);
         List<Sent> sent = new ArrayList<>(impressions);
         sent.addAll(clicks);
         Map<String, Long> categories = assertDeadLetters(dlq, sent, bad.size());
@@ -736,6 +743,18 @@ class JoinsBadInputITCase {
                 if (n.get("event_id").asText().startsWith("probe-")) continue;
                 out.computeIfAbsent(n.get("event_id").asText(), k -> new ArrayList<>()).add(n);
             }
+            // An event enriched with the wrong profile counts as lost (and its row as extra).
+            GuaranteeLedger.record(
+                    getClass(),
+                    "joins (enrich)",
+                    "malformed profiles and user events between good ones, 3 at the size limit",
+                    badProfiles.size() + badEventRecords.size(),
+                    GuaranteeLedger.compare(
+                            good.stream().map(e -> e.eventId + " " + table.get(e.userId)).toList(),
+                            out.values().stream()
+                                    .flatMap(List::stream)
+                                    .map(n -> n.get("event_id").asText() + " " + enrichedProfile(n))
+                                    .toList()));
             assertThat(out.keySet())
                     .containsExactlyInAnyOrderElementsOf(
                             good.stream().map(e -> e.eventId).toList());

@@ -10,6 +10,7 @@ import dev.eventflow.common.config.Secrets;
 import dev.eventflow.common.event.Json;
 import dev.eventflow.common.event.UserEvent;
 import dev.eventflow.common.testing.FlinkTestCluster;
+import dev.eventflow.common.testing.GuaranteeLedger;
 import dev.eventflow.common.testing.KafkaExtension;
 import dev.eventflow.common.testing.TestTls;
 import dev.eventflow.jobs.Launcher;
@@ -182,6 +183,14 @@ class SecuredKafkaTlsITCase {
             timesWritten.merge(
                     MAPPER.readTree(rec.value()).get("event_id").asText(), 1L, Long::sum);
         }
+        GuaranteeLedger.record(
+                getClass(),
+                "dedup",
+                "over TLS (SASL_SSL), client settings from --kafka-properties",
+                0,
+                GuaranteeLedger.compare(
+                        distinct.stream().map(e -> e.eventId).toList(),
+                        out.stream().map(rec -> eventId(rec.value())).toList()));
         Map<String, Long> expected = new LinkedHashMap<>();
         distinct.forEach(e -> expected.put(e.eventId, 1L));
         assertThat(timesWritten).containsExactlyInAnyOrderEntriesOf(expected);
@@ -207,6 +216,14 @@ class SecuredKafkaTlsITCase {
         assertThat(help.toString(StandardCharsets.UTF_8))
                 .doesNotContain(PASSWORD)
                 .doesNotContain(truststorePassword);
+    }
+
+    private static String eventId(byte[] json) {
+        try {
+            return MAPPER.readTree(json).get("event_id").asText();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** Runs {@code dedup} with {@code properties}; the exit code, stderr, and how long it took. */
