@@ -2,6 +2,7 @@ package dev.eventflow.jobs;
 
 import dev.eventflow.common.config.InvalidOptionException;
 import dev.eventflow.common.config.ParsedOptions;
+import dev.eventflow.common.config.Secrets;
 import dev.eventflow.common.kafka.StartupCheckException;
 import dev.eventflow.jobs.dedup.DedupJob;
 import dev.eventflow.jobs.diagnose.Diagnose;
@@ -11,10 +12,12 @@ import dev.eventflow.jobs.reconcile.ReconcileJob;
 import dev.eventflow.jobs.runningcounts.RunningCountsJob;
 import dev.eventflow.jobs.windowagg.WindowAggregationJob;
 import java.io.PrintStream;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.common.KafkaException;
 
 /**
  * Entry point of the shaded jar: {@code java -jar eventflow-jobs-all.jar <job> [--option value
@@ -97,7 +100,55 @@ public final class Launcher {
         } catch (StartupCheckException e) {
             err.println("error: " + e.getMessage());
             return 1;
+        } catch (KafkaException e) {
+            // The start-up checks could not even build a Kafka client: unusable client settings
+            // (a truststore that cannot be opened or whose password is wrong, a bad JAAS line).
+            err.println(
+                    "error: the Kafka client settings are unusable: "
+                            + masked(clientSettingsProblem(e), options.kafkaProperties())
+                            + " (check --kafka-properties and the --kafka.security.*, --kafka.ssl.*"
+                            + " and --kafka.sasl.* settings)");
+            return 1;
         }
+    }
+
+    /**
+     * What went wrong, from Kafka's chain of causes: the messages from the first specific one
+     * (Kafka's own wrappers, "Failed to create new ...", say nothing) down to the first cause that
+     * is not Kafka's (the JDK's reason: "keystore password was incorrect").
+     */
+    static String clientSettingsProblem(Throwable e) {
+        List<String> parts = new ArrayList<>();
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            String m = t.getMessage();
+            if (m != null) {
+                // A wrapper whose message is its cause's toString() repeats it.
+                if (t.getCause() != null && m.equals(t.getCause().toString())) continue;
+                if (!m.startsWith("Failed to create new ") && !parts.contains(m)) parts.add(m);
+            }
+            if (!(t instanceof KafkaException)) break;
+        }
+        return parts.isEmpty() ? e.toString() : String.join(": ", parts);
+    }
+
+    /**
+     * {@code text} with every secret value of {@code settings} replaced by the mask, and the store
+     * files it names labelled with their setting (Kafka calls a truststore it cannot load a
+     * "keystore"). Locations and store types are not secrets, and are what the reader must fix.
+     */
+    static String masked(String text, Map<String, String> settings) {
+        String out = text;
+        for (Map.Entry<String, String> s : settings.entrySet()) {
+            String key = s.getKey();
+            String value = s.getValue();
+            if (value == null || value.length() < 4) continue;
+            if (key.endsWith(".location")) {
+                out = out.replace(value, value + " (" + key + ")");
+            } else if (Secrets.isSecret(key) && !key.endsWith(".type")) {
+                out = out.replace(value, Secrets.MASK);
+            }
+        }
+        return out;
     }
 
     public static Map<String, SuiteJob> jobs() {

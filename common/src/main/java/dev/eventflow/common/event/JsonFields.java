@@ -1,8 +1,8 @@
 package dev.eventflow.common.event;
 
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import dev.eventflow.common.time.EventTimes;
@@ -21,6 +21,18 @@ public final class JsonFields {
      */
     private static final JsonFactory JSON =
             JsonFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+
+    /**
+     * The longest text field accepted, in characters. Ids and profile attributes are short; a field
+     * of hundreds of kilobytes is a producer bug, and worse: copied into an output record (a joined
+     * row carries impression_id twice, as key and in the value) it can exceed the producer's {@code
+     * max.request.size}, which would fail the sink on every restart. Refused here, it is one dead
+     * letter.
+     */
+    public static final int MAX_TEXT_LENGTH = 1024;
+
+    /** How many characters of a bad value a reason quotes. */
+    static final int MAX_QUOTED = 64;
 
     private JsonFields() {}
 
@@ -59,11 +71,12 @@ public final class JsonFields {
             if (p.nextToken() != null) {
                 throw new MalformedEventException("trailing content after the JSON object");
             }
-        } catch (JsonParseException ex) {
+        } catch (JsonProcessingException ex) {
+            // Syntax errors, and the parser's limits (nesting depth, number length)
             throw new MalformedEventException(
                     "not valid JSON: " + firstLine(ex.getOriginalMessage()));
         } catch (IOException ex) {
-            throw new MalformedEventException("unreadable record: " + ex.getMessage());
+            throw new MalformedEventException("unreadable record: " + firstLine(ex.getMessage()));
         }
     }
 
@@ -73,10 +86,25 @@ public final class JsonFields {
         if (value.isEmpty()) throw new MalformedEventException("empty field " + field);
     }
 
-    /** A text field; ids sent as numbers are still ids; null is absent. */
+    /**
+     * A text field; ids sent as numbers are still ids; null is absent. Longer than {@link
+     * #MAX_TEXT_LENGTH} is refused.
+     */
     public static String text(JsonParser p, JsonToken v, String field)
             throws IOException, MalformedEventException {
-        if (v == JsonToken.VALUE_STRING || v == JsonToken.VALUE_NUMBER_INT) return p.getText();
+        if (v == JsonToken.VALUE_STRING || v == JsonToken.VALUE_NUMBER_INT) {
+            int length = p.getTextLength();
+            if (length > MAX_TEXT_LENGTH) {
+                throw new MalformedEventException(
+                        "field "
+                                + field
+                                + " is too long: "
+                                + length
+                                + " characters, at most "
+                                + MAX_TEXT_LENGTH);
+            }
+            return p.getText();
+        }
         if (v == JsonToken.VALUE_NULL) return null;
         throw new MalformedEventException(
                 "field " + field + " must be a string, got " + describe(v));
@@ -87,7 +115,7 @@ public final class JsonFields {
             throws IOException, MalformedEventException {
         if (v == JsonToken.VALUE_NUMBER_INT) {
             if (p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
-                throw new MalformedEventException("event_time out of range: " + p.getText());
+                throw new MalformedEventException("event_time out of range: " + quote(p.getText()));
             }
             return p.getLongValue();
         }
@@ -95,9 +123,27 @@ public final class JsonFields {
         if (v == JsonToken.VALUE_NULL) {
             throw new MalformedEventException("missing field event_time");
         }
+        if (v == JsonToken.VALUE_NUMBER_FLOAT) {
+            throw new MalformedEventException(
+                    "event_time must be whole epoch milliseconds or ISO-8601 with a zone, got "
+                            + quote(p.getText()));
+        }
         throw new MalformedEventException(
                 "event_time must be ISO-8601 with a zone or epoch milliseconds, got "
                         + describe(v));
+    }
+
+    /**
+     * A bad value as a reason quotes it: at most {@link #MAX_QUOTED} characters, then the length of
+     * the rest. A reason is a header of the dead letter and a line in a log; the value itself is in
+     * the dead letter.
+     */
+    public static String quote(String value) {
+        if (value == null) return "null";
+        if (value.length() <= MAX_QUOTED) return "'" + value + "'";
+        int cut = MAX_QUOTED;
+        if (Character.isHighSurrogate(value.charAt(cut - 1))) cut--; // keep pairs whole
+        return "'" + value.substring(0, cut) + "...' (" + value.length() + " characters)";
     }
 
     /**

@@ -138,15 +138,14 @@ public final class UserEventInput {
         return parsed.getSideOutput(DeadLetterSplitter.DEAD_LETTERS);
     }
 
-    /** Writes dead letters to {@code --dlq-topic}, exactly once, with their reason in headers. */
+    /**
+     * Writes dead letters to {@code --dlq-topic}, exactly once, with their reason in headers, each
+     * cut to fit the producer's {@code max.request.size} if it has to be ({@link
+     * DeadLetterSerializationSchema}).
+     */
     public static void sinkDeadLetters(
             ParsedOptions o, String jobName, DataStream<DeadLetter> deadLetters, OperatorId sink) {
         KafkaSinks.write(
-                deadLetters,
-                o,
-                jobName,
-                "dlq",
-                new DeadLetterSerializationSchema(o.get(CommonOptions.DLQ_TOPIC)),
-                sink);
+                deadLetters, o, jobName, "dlq", DeadLetterSerializationSchema.forDlq(o), sink);
     }
 }

@@ -14,6 +14,7 @@ public final class DeadLetterReasons {
     public static final String MISSING_FIELD = "missing_field";
     public static final String EMPTY_FIELD = "empty_field";
     public static final String WRONG_TYPE = "wrong_type";
+    public static final String TOO_LONG = "too_long";
     public static final String BAD_EVENT_TIME = "bad_event_time";
     public static final String FUTURE_EVENT_TIME = "future_event_time";
     public static final String KEY_MISMATCH = "key_mismatch";
@@ -36,11 +37,14 @@ public final class DeadLetterReasons {
         if (reason.startsWith("event_time")) {
             return reason.contains("ahead of the wall clock") ? FUTURE_EVENT_TIME : BAD_EVENT_TIME;
         }
+        if (reason.contains("does not match")
+                || reason.startsWith("key ")
+                || reason.startsWith("tombstone without a key")) {
+            return KEY_MISMATCH;
+        }
+        if (reason.startsWith("field ") && reason.contains(" is too long")) return TOO_LONG;
         if (reason.contains(" must be ") || reason.contains("is not a finite number")) {
             return WRONG_TYPE;
-        }
-        if (reason.contains("does not match") || reason.startsWith("tombstone without a key")) {
-            return KEY_MISMATCH;
         }
         return OTHER;
     }

@@ -1,5 +1,6 @@
 package dev.eventflow.common.time;
 
+import dev.eventflow.common.event.JsonFields;
 import dev.eventflow.common.event.MalformedEventException;
 import java.time.Instant;
 import java.time.ZonedDateTime;
@@ -23,7 +24,9 @@ public final class EventTimes {
      */
     public static long parse(String s) throws MalformedEventException {
         if (!s.isEmpty() && allDigits(s)) {
-            if (s.length() > 18) throw new MalformedEventException("event_time out of range: " + s);
+            if (s.length() > 18)
+                throw new MalformedEventException(
+                        "event_time out of range: " + JsonFields.quote(s));
             return Long.parseLong(s);
         }
         try {
@@ -33,9 +36,9 @@ public final class EventTimes {
                     .toEpochMilli();
         } catch (DateTimeParseException | ArithmeticException e) {
             throw new MalformedEventException(
-                    "event_time '"
-                            + s
-                            + "' is neither ISO-8601 with a zone (2026-01-01T10:00:00Z) nor epoch milliseconds");
+                    "event_time "
+                            + JsonFields.quote(s)
+                            + " is neither ISO-8601 with a zone (2026-01-01T10:00:00Z) nor epoch milliseconds");
         }
     }
 

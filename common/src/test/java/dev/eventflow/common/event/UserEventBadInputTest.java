@@ -121,6 +121,19 @@ public class UserEventBadInputTest {
                         "amount is not a finite number"));
         t.add(
                 new BadInput(
+                        "user_id over 1024 characters",
+                        utf8(
+                                ok.replace(
+                                        "\"user_id\":\"u\"",
+                                        "\"user_id\":\"" + "u".repeat(1025) + "\"")),
+                        "field user_id is too long"));
+        t.add(
+                new BadInput(
+                        "fractional timestamp",
+                        utf8(event(Long.toString(now - DAY) + ".5", null)),
+                        "whole epoch milliseconds"));
+        t.add(
+                new BadInput(
                         "huge truncated value",
                         utf8("{\"pad\":\"" + "x".repeat(512 * 1024)),
                         "not valid JSON"));

@@ -49,6 +49,9 @@ class DeadLetterReasonsTest {
         assertThat(category(event("-5", ""))).isEqualTo(DeadLetterReasons.BAD_EVENT_TIME);
         assertThat(category(event(Long.toString(NOW + 2 * 86_400_000L), "")))
                 .isEqualTo(DeadLetterReasons.FUTURE_EVENT_TIME);
+        assertThat(category(event("1", "").replace("\"u\"", "\"" + "u".repeat(5_000) + "\"")))
+                .isEqualTo(DeadLetterReasons.TOO_LONG);
+        assertThat(category(event("1.5e12", ""))).isEqualTo(DeadLetterReasons.BAD_EVENT_TIME);
     }
 
     @Test
@@ -56,6 +59,8 @@ class DeadLetterReasonsTest {
         assertThat(DeadLetterReasons.category(null)).isEqualTo(DeadLetterReasons.OTHER);
         assertThat(DeadLetterReasons.category("something new")).isEqualTo(DeadLetterReasons.OTHER);
         assertThat(DeadLetterReasons.category("key 'a' does not match user_id 'b'"))
+                .isEqualTo(DeadLetterReasons.KEY_MISMATCH);
+        assertThat(DeadLetterReasons.category("key is empty (it must be the user_id)"))
                 .isEqualTo(DeadLetterReasons.KEY_MISMATCH);
     }
 }

@@ -62,6 +62,10 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
     static final String BROKER_USER = "embedded-broker";
 
     private static final String BROKER_PASSWORD = "embedded-broker-password";
+
+    /** The TLS material of a {@link #withSaslScramOverTls} broker; null otherwise. */
+    private TestTls tls;
+
     private KafkaClusterTestKit cluster;
     private KafkaTestClient client;
 
@@ -103,8 +107,38 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
      */
     public static EmbeddedKafkaCluster withSaslScram(
             Map<String, String> users, Map<String, String> extraBrokerProperties) {
+        return secured(users, null, extraBrokerProperties);
+    }
+
+    /**
+     * As {@link #withSaslScram}, with the client listener over TLS ({@code SASL_SSL}): the broker
+     * presents the certificate of {@code tls}'s keystore (made at test time, see {@link
+     * TestTls#generate}); clients must trust it through {@code tls}'s truststore. The broker's own
+     * connections to that listener and the test's helpers use the same truststore.
+     */
+    public static EmbeddedKafkaCluster withSaslScramOverTls(
+            Map<String, String> users, TestTls tls, Map<String, String> extraBrokerProperties) {
+        return secured(users, tls, extraBrokerProperties);
+    }
+
+    private static EmbeddedKafkaCluster secured(
+            Map<String, String> users, TestTls tls, Map<String, String> extraBrokerProperties) {
         Map<String, String> props = new LinkedHashMap<>();
-        props.put("listener.security.protocol.map", "EXTERNAL:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT");
+        props.put(
+                "listener.security.protocol.map",
+                "EXTERNAL:"
+                        + (tls == null ? "SASL_PLAINTEXT" : "SASL_SSL")
+                        + ",CONTROLLER:PLAINTEXT");
+        if (tls != null) {
+            String l = "listener.name.external.";
+            props.put(l + "ssl.keystore.type", "PKCS12");
+            props.put(l + "ssl.keystore.location", tls.keystore().toString());
+            props.put(l + "ssl.keystore.password", tls.keystorePassword());
+            props.put(l + "ssl.key.password", tls.keystorePassword());
+            props.put(l + "ssl.truststore.type", "PKCS12");
+            props.put(l + "ssl.truststore.location", tls.truststore().toString());
+            props.put(l + "ssl.truststore.password", tls.truststorePassword());
+        }
         props.put("sasl.enabled.mechanisms", "PLAIN,SCRAM-SHA-256,SCRAM-SHA-512");
         props.put("sasl.mechanism.inter.broker.protocol", "PLAIN");
         props.put(
@@ -128,17 +162,19 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
         props.putAll(extraBrokerProperties);
         EmbeddedKafkaCluster cluster = new EmbeddedKafkaCluster(props);
         cluster.scramUsers.putAll(users);
+        cluster.tls = tls;
         return cluster;
     }
 
     /**
      * The client properties of the test's own helpers: empty for a plaintext broker, the broker's
-     * PLAIN identity for a {@link #withSaslScram} one.
+     * PLAIN identity for a {@link #withSaslScram} one (and the truststore over TLS).
      */
     public Properties helperSecurityProperties() {
         Properties p = new Properties();
         if (scramUsers.isEmpty()) return p;
-        p.put("security.protocol", "SASL_PLAINTEXT");
+        p.put("security.protocol", tls == null ? "SASL_PLAINTEXT" : "SASL_SSL");
+        if (tls != null) p.putAll(tls.clientTrust());
         p.put("sasl.mechanism", "PLAIN");
         p.put(
                 "sasl.jaas.config",

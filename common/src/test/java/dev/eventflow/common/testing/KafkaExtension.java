@@ -1,6 +1,12 @@
 package dev.eventflow.common.testing;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -26,6 +32,9 @@ public final class KafkaExtension implements BeforeAllCallback, AfterAllCallback
 
     private final Map<String, String> brokerProperties;
     private final Map<String, String> scramUsers;
+    private final boolean tls;
+    private TestTls tlsMaterial;
+    private Path tlsDir;
     private EmbeddedKafkaCluster cluster;
 
     /** The class context that started the broker; only its {@code afterAll} stops it. */
@@ -39,12 +48,14 @@ public final class KafkaExtension implements BeforeAllCallback, AfterAllCallback
      * @param brokerProperties extra broker settings, e.g. {@code transaction.max.timeout.ms}
      */
     public KafkaExtension(Map<String, String> brokerProperties) {
-        this(brokerProperties, Map.of());
+        this(brokerProperties, Map.of(), false);
     }
 
-    private KafkaExtension(Map<String, String> brokerProperties, Map<String, String> scramUsers) {
+    private KafkaExtension(
+            Map<String, String> brokerProperties, Map<String, String> scramUsers, boolean tls) {
         this.brokerProperties = Map.copyOf(brokerProperties);
         this.scramUsers = Map.copyOf(scramUsers);
+        this.tls = tls;
     }
 
     /**
@@ -53,16 +64,51 @@ public final class KafkaExtension implements BeforeAllCallback, AfterAllCallback
      * authenticate on their own.
      */
     public static KafkaExtension withSaslScram(Map<String, String> users) {
-        return new KafkaExtension(Map.of(), users);
+        return new KafkaExtension(Map.of(), users, false);
+    }
+
+    /**
+     * As {@link #withSaslScram}, over TLS ({@code SASL_SSL}, see {@link
+     * EmbeddedKafkaCluster#withSaslScramOverTls}): a keystore and truststore are generated with
+     * {@code keytool} into a temporary directory before the broker starts, deleted after it stops;
+     * {@link #tls()} has them (and the truststore's password) for the test's clients.
+     */
+    public static KafkaExtension withSaslScramOverTls(Map<String, String> users) {
+        return new KafkaExtension(Map.of(), users, true);
+    }
+
+    /** The TLS material of a {@link #withSaslScramOverTls} broker. */
+    public TestTls tls() {
+        cluster();
+        if (tlsMaterial == null) throw new IllegalStateException("this broker has no TLS");
+        return tlsMaterial;
     }
 
     @Override
     public void beforeAll(ExtensionContext context) {
         if (cluster != null) return; // a @Nested class inside the owning class
+        if (tls) {
+            try {
+                tlsDir = Files.createTempDirectory("eventflow-tls");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            // Fresh random passwords: the material lives only as long as this broker.
+            tlsMaterial =
+                    TestTls.generate(
+                            tlsDir,
+                            "broker",
+                            UUID.randomUUID().toString(),
+                            UUID.randomUUID().toString());
+        }
         cluster =
-                (scramUsers.isEmpty()
-                                ? new EmbeddedKafkaCluster(brokerProperties)
-                                : EmbeddedKafkaCluster.withSaslScram(scramUsers, brokerProperties))
+                (tls
+                                ? EmbeddedKafkaCluster.withSaslScramOverTls(
+                                        scramUsers, tlsMaterial, brokerProperties)
+                                : scramUsers.isEmpty()
+                                        ? new EmbeddedKafkaCluster(brokerProperties)
+                                        : EmbeddedKafkaCluster.withSaslScram(
+                                                scramUsers, brokerProperties))
                         .start();
         ownerContextId = context.getUniqueId();
     }
@@ -75,6 +121,13 @@ public final class KafkaExtension implements BeforeAllCallback, AfterAllCallback
         } finally {
             cluster = null;
             ownerContextId = null;
+            if (tlsDir != null) {
+                try (var files = Files.walk(tlsDir)) {
+                    files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+                }
+                tlsDir = null;
+                tlsMaterial = null;
+            }
         }
     }
 

@@ -6,7 +6,11 @@ import dev.eventflow.common.event.MalformedEventException;
 import dev.eventflow.common.event.ParsingDeserializationSchema;
 import dev.eventflow.common.time.EventTimes;
 import java.io.Serializable;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.Set;
 import java.util.function.LongSupplier;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 
@@ -22,10 +26,12 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
  *       country}, {@code segment} optional), or a tombstone (key set, value null) that deletes it.
  * </ul>
  *
- * Ids must be non-empty strings (numbers are accepted as ids); {@code event_time} is ISO-8601 with
- * a zone or epoch milliseconds, not negative and not more than {@code maxFutureSkewMs} ahead of the
- * wall clock (such a time would drag the watermark forward and make everything after it late).
- * Every violation is a {@link MalformedEventException} whose message is the dead-letter reason.
+ * Ids must be non-empty strings of at most {@link JsonFields#MAX_TEXT_LENGTH} characters (numbers
+ * are accepted as ids); fields an input does not use are skipped; {@code event_time} is ISO-8601
+ * with a zone or epoch milliseconds, not negative and not more than {@code maxFutureSkewMs} ahead
+ * of the wall clock (such a time would drag the watermark forward and make everything after it
+ * late). Every violation is a {@link MalformedEventException} whose message is the dead-letter
+ * reason.
  */
 public final class AdEventParser implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -77,7 +83,7 @@ public final class AdEventParser implements Serializable {
     }
 
     public AdImpression parseImpression(byte[] value) throws MalformedEventException {
-        Fields f = read(value);
+        Fields f = read(value, IMPRESSION_FIELDS);
         JsonFields.require(f.impressionId, "impression_id");
         JsonFields.require(f.userId, "user_id");
         JsonFields.require(f.adId, "ad_id");
@@ -86,7 +92,7 @@ public final class AdEventParser implements Serializable {
     }
 
     public AdClick parseClick(byte[] value) throws MalformedEventException {
-        Fields f = read(value);
+        Fields f = read(value, CLICK_FIELDS);
         JsonFields.require(f.clickId, "click_id");
         JsonFields.require(f.impressionId, "impression_id");
         JsonFields.require(f.userId, "user_id");
@@ -97,31 +103,68 @@ public final class AdEventParser implements Serializable {
     /**
      * A record of the compacted profiles topic. The key is the user id (compaction keeps the latest
      * value per key); a value whose {@code user_id} disagrees with its key is refused, because
-     * compaction and a tombstone for that key would then act on a different user than the value.
+     * compaction and a tombstone for that key would then act on a different user than the value. An
+     * empty key (zero bytes, which a compacted topic accepts, unlike no key) is refused too:
+     * compaction would keep one value for all such records, whatever user each was for. A key that
+     * is not UTF-8 cannot be a user id. A record without a key (possible on a topic that is not
+     * compacted) is taken for the user its value names.
      */
     public ProfileUpdate parseProfile(byte[] key, byte[] value) throws MalformedEventException {
-        String keyText =
-                key == null || key.length == 0 ? null : new String(key, StandardCharsets.UTF_8);
+        String keyText = key == null ? null : utf8Key(key);
         if (value == null) {
             if (keyText == null) {
                 throw new MalformedEventException("tombstone without a key (user_id)");
             }
             return ProfileUpdate.delete(keyText);
         }
-        Fields f = read(value);
+        Fields f = read(value, PROFILE_FIELDS);
         JsonFields.require(f.userId, "user_id");
         if (keyText != null && !keyText.equals(f.userId)) {
             throw new MalformedEventException(
-                    "key '" + keyText + "' does not match user_id '" + f.userId + "'");
+                    "key "
+                            + JsonFields.quote(keyText)
+                            + " does not match user_id "
+                            + JsonFields.quote(f.userId));
         }
         return ProfileUpdate.upsert(new UserProfile(f.userId, f.country, f.segment));
     }
 
-    private static Fields read(byte[] value) throws MalformedEventException {
+    private static String utf8Key(byte[] key) throws MalformedEventException {
+        if (key.length == 0) {
+            throw new MalformedEventException("key is empty (it must be the user_id)");
+        }
+        try {
+            return StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(key))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            throw new MalformedEventException("key is not valid UTF-8 (it must be the user_id)");
+        }
+    }
+
+    /**
+     * The fields each input reads; the others are unknown fields and skipped, whatever they hold (a
+     * profile with an {@code event_time} of any shape is still a profile).
+     */
+    private static final Set<String> IMPRESSION_FIELDS =
+            Set.of("impression_id", "user_id", "ad_id", "event_time");
+
+    private static final Set<String> CLICK_FIELDS =
+            Set.of("click_id", "impression_id", "user_id", "event_time");
+    private static final Set<String> PROFILE_FIELDS = Set.of("user_id", "country", "segment");
+
+    private static Fields read(byte[] value, Set<String> known) throws MalformedEventException {
         Fields f = new Fields();
         JsonFields.readObject(
                 value,
                 (field, v, p) -> {
+                    if (!known.contains(field)) {
+                        p.skipChildren();
+                        return;
+                    }
                     switch (field) {
                         case "impression_id" -> f.impressionId = JsonFields.text(p, v, field);
                         case "click_id" -> f.clickId = JsonFields.text(p, v, field);

@@ -212,7 +212,7 @@ public final class WindowAggregationJob extends SuiteJob {
                 o,
                 NAME,
                 "dlq-jdbc",
-                new DeadLetterSerializationSchema(o.get(CommonOptions.DLQ_TOPIC)),
+                DeadLetterSerializationSchema.forDlq(o),
                 Operators.SINK_REJECTED_ROWS);
     }
 

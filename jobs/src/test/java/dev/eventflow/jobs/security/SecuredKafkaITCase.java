@@ -67,9 +67,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SecuredKafkaITCase {
 
-    private static final String JAAS_ENV = "EVENTFLOW_IT_SASL_JAAS_CONFIG";
-    private static final String USER = "eventflow-it";
-    private static final String PASSWORD = passwordFromEnvironment();
+    static final String JAAS_ENV = "EVENTFLOW_IT_SASL_JAAS_CONFIG";
+    static final String USER = "eventflow-it";
+    static final String PASSWORD = passwordFromEnvironment();
 
     @RegisterExtension
     static final KafkaExtension KAFKA = KafkaExtension.withSaslScram(Map.of(USER, PASSWORD));
@@ -81,7 +81,7 @@ class SecuredKafkaITCase {
 
     @TempDir Path dir;
 
-    private static String passwordFromEnvironment() {
+    static String passwordFromEnvironment() {
         String jaas = System.getenv(JAAS_ENV);
         if (jaas == null) {
             throw new IllegalStateException(
@@ -220,7 +220,7 @@ class SecuredKafkaITCase {
      * Polls the REST API until the job is running (or has finished), then reads its configuration
      * and the cluster's; every response body, {@code /jobs/<id>/config} first.
      */
-    private static List<String> readRestWhileTheJobRuns(String base, CompletableFuture<Integer> run)
+    static List<String> readRestWhileTheJobRuns(String base, CompletableFuture<Integer> run)
             throws Exception {
         HttpClient http = HttpClient.newHttpClient();
         long deadline = System.nanoTime() + WAIT.toNanos();
@@ -244,7 +244,7 @@ class SecuredKafkaITCase {
         throw new AssertionError("the dedup job never showed up in the REST API at " + base);
     }
 
-    private static String get(HttpClient http, String url) throws Exception {
+    static String get(HttpClient http, String url) throws Exception {
         HttpResponse<String> response =
                 http.send(
                         HttpRequest.newBuilder(URI.create(url))
@@ -255,7 +255,7 @@ class SecuredKafkaITCase {
         return response.body();
     }
 
-    private static long eventTime(byte[] json) {
+    static long eventTime(byte[] json) {
         try {
             return MAPPER.readTree(json).get("event_time").asLong();
         } catch (Exception e) {
@@ -300,7 +300,7 @@ class SecuredKafkaITCase {
     }
 
     /** Every log event of every logger at INFO and above, into a stream, while open. */
-    private static final class LogCapture implements AutoCloseable {
+    static final class LogCapture implements AutoCloseable {
         private final LoggerContext context;
         private final WriterAppender appender;
         private final Level previous;
