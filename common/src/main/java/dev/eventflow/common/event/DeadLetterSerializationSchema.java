@@ -102,7 +102,7 @@ public final class DeadLetterSerializationSchema
     }
 
     /** The producers' {@code max.request.size}: given, or Kafka's default. */
-    static int maxRequestSize(ParsedOptions o) {
+    public static int maxRequestSize(ParsedOptions o) {
         String given = o.kafkaProperties().get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
         if (given == null) return DEFAULT_MAX_RECORD_BYTES;
         try {

@@ -3,6 +3,7 @@ package dev.eventflow.common.kafka;
 import dev.eventflow.common.config.CommonOptions;
 import dev.eventflow.common.config.Durations;
 import dev.eventflow.common.config.ParsedOptions;
+import dev.eventflow.common.event.DeadLetterSerializationSchema;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -102,9 +103,48 @@ public final class KafkaPreflight {
             if (!mustBeCompacted.isEmpty()) {
                 validateCompacted(admin, mustBeCompacted, servers);
             }
+            String dlq = o.get(CommonOptions.DLQ_TOPIC);
+            if (dlq != null && wanted.contains(dlq)) {
+                validateDeadLetterTopicLimit(admin, dlq, o, servers);
+            }
             if (isTransactional(o)) {
                 validateTransactionTimeoutAgainstBroker(admin, nodes, o);
             }
+        }
+    }
+
+    /**
+     * A dead letter is cut to the producer's {@code max.request.size}; a DLQ topic whose {@code
+     * max.message.bytes} is smaller would still refuse it, and the DLQ sink would fail on every
+     * restart. So the topic must take a record as large as the producer may send.
+     */
+    private static void validateDeadLetterTopicLimit(
+            Admin admin, String dlq, ParsedOptions o, String servers) {
+        ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC, dlq);
+        Config config =
+                get(
+                                admin.describeConfigs(Collections.singleton(topic)).all(),
+                                servers,
+                                "describe the configs of topic " + dlq)
+                        .get(topic);
+        ConfigEntry limit = config == null ? null : config.get("max.message.bytes");
+        if (limit == null || limit.value() == null) return; // not visible to this principal
+        long topicMax = Long.parseLong(limit.value());
+        int producerMax = DeadLetterSerializationSchema.maxRequestSize(o);
+        if (topicMax < producerMax) {
+            throw new StartupCheckException(
+                    "the dead-letter topic "
+                            + dlq
+                            + " takes records of at most max.message.bytes="
+                            + topicMax
+                            + " bytes, less than the producer's max.request.size="
+                            + producerMax
+                            + ": a malformed record near the size limit could not be dead-lettered"
+                            + " and the job would fail on every restart; raise the topic's"
+                            + " max.message.bytes (kafka-configs --alter --add-config"
+                            + " max.message.bytes="
+                            + producerMax
+                            + ") or lower --kafka.max.request.size");
         }
     }
 

@@ -2,20 +2,19 @@ package dev.eventflow.common.event;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.eventflow.common.testing.Fuzz;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
 
 /**
- * Property-based: random bytes and mutated valid events through the user-event deserialization
- * schema. Whatever the input, nothing is thrown, and each record is either a parsed event that
- * satisfies the parser's guarantees or a dead letter with a reason and the raw value.
+ * Property-based, with seeded random inputs ({@link Fuzz}): random bytes and mutated valid events
+ * through the user-event deserialization schema. Whatever the input, nothing is thrown, and each
+ * record is either a parsed event that satisfies the parser's guarantees or a dead letter with a
+ * reason and the raw value.
  */
 class UserEventFuzzTest {
 
@@ -25,7 +24,8 @@ class UserEventFuzzTest {
     private static final ParsingDeserializationSchema<UserEvent> SCHEMA =
             ParsingDeserializationSchema.userEvents(new UserEventParser(DAY, () -> NOW));
 
-    private static void checkInvariants(byte[] value) {
+    /** Checks one record; returns whether it was dead-lettered. */
+    private static boolean checkInvariants(byte[] value) {
         ConsumerRecord<byte[], byte[]> record = new ConsumerRecord<>("t", 0, 5L, null, value);
         Parsed<UserEvent> p = SCHEMA.parse(record); // must not throw
         if (p.isDeadLetter()) {
@@ -33,84 +33,47 @@ class UserEventFuzzTest {
             assertThat(p.deadLetter.reason).isNotBlank();
             assertThat(p.deadLetter.value).isEqualTo(value);
             assertThat(p.deadLetter.sourceOffset).isEqualTo(5L);
-        } else {
-            UserEvent e = p.event;
-            assertThat(p.deadLetter).isNull();
-            assertThat(List.of(e.eventId, e.userId, e.sessionId, e.eventType))
-                    .allSatisfy(s -> assertThat(s).isNotEmpty());
-            assertThat(e.eventTime).isBetween(0L, NOW + DAY);
-            if (e.amount != null) assertThat(Double.isFinite(e.amount)).isTrue();
+            return true;
         }
+        UserEvent e = p.event;
+        assertThat(p.deadLetter).isNull();
+        assertThat(List.of(e.eventId, e.userId, e.sessionId, e.eventType))
+                .allSatisfy(s -> assertThat(s).isNotEmpty());
+        assertThat(e.eventTime).isBetween(0L, NOW + DAY);
+        if (e.amount != null) assertThat(Double.isFinite(e.amount)).isTrue();
+        return false;
     }
 
-    @Property(tries = 2000)
-    void randomBytesNeverThrow(@ForAll byte[] value) {
-        checkInvariants(value);
+    @Test
+    void randomBytesNeverThrow() {
+        Fuzz.run("user-event random bytes", 2000, r -> Fuzz.bytes(r, 200), v -> checkInvariants(v));
     }
 
-    @Property(tries = 2000)
-    void mutatedValidEventsNeverThrow(@ForAll("mutatedEvents") byte[] value) {
-        checkInvariants(value);
+    @Test
+    void mutatedValidEventsNeverThrow() {
+        AtomicInteger dead = new AtomicInteger();
+        AtomicInteger parsed = new AtomicInteger();
+        Fuzz.run(
+                "user-event mutations",
+                2000,
+                r -> Fuzz.mutate(r, validEvent(r).getBytes(StandardCharsets.UTF_8)),
+                v -> (checkInvariants(v) ? dead : parsed).incrementAndGet());
+        // Not vacuous: both outcomes occur.
+        assertThat(parsed).hasValueGreaterThan(100);
+        assertThat(dead).hasValueGreaterThan(500);
     }
 
-    @Provide
-    Arbitrary<byte[]> mutatedEvents() {
-        Arbitrary<String> valid =
-                Combinators.combine(
-                                Arbitraries.strings().ofMinLength(0).ofMaxLength(8),
-                                Arbitraries.longs().between(-DAY, NOW + 3 * DAY),
-                                Arbitraries.doubles().between(-1e6, 1e6).injectNull(0.2),
-                                Arbitraries.of("view", "click", "purchase", ""))
-                        .as(
-                                (user, time, amount, type) ->
-                                        "{\"event_id\":\"e-1\",\"user_id\":"
-                                                + quote(user)
-                                                + ",\"session_id\":\"s\",\"event_type\":"
-                                                + quote(type)
-                                                + ",\"event_time\":"
-                                                + time
-                                                + (amount == null ? "" : ",\"amount\":" + amount)
-                                                + "}");
-        return Combinators.combine(
-                        valid,
-                        Arbitraries.integers().between(0, 4),
-                        Arbitraries.integers().between(0, 10_000),
-                        Arbitraries.bytes())
-                .as(
-                        (json, how, where, b) -> {
-                            byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
-                            int i = where % bytes.length;
-                            switch (how) {
-                                case 0: // flip one byte
-                                    bytes[i] = b;
-                                    return bytes;
-                                case 1: // truncate
-                                    return java.util.Arrays.copyOf(bytes, i);
-                                case 2: // drop one byte
-                                    byte[] dropped = new byte[bytes.length - 1];
-                                    System.arraycopy(bytes, 0, dropped, 0, i);
-                                    System.arraycopy(
-                                            bytes, i + 1, dropped, i, bytes.length - i - 1);
-                                    return dropped;
-                                case 3: // insert one byte
-                                    byte[] grown = new byte[bytes.length + 1];
-                                    System.arraycopy(bytes, 0, grown, 0, i);
-                                    grown[i] = b;
-                                    System.arraycopy(bytes, i, grown, i + 1, bytes.length - i);
-                                    return grown;
-                                default: // unchanged: valid, or refused by a field rule
-                                    return bytes;
-                            }
-                        });
-    }
-
-    private static String quote(String s) {
-        StringBuilder sb = new StringBuilder("\"");
-        for (char c : s.toCharArray()) {
-            if (c == '"' || c == '\\') sb.append('\\').append(c);
-            else if (c < 0x20) sb.append(String.format("\\u%04x", (int) c));
-            else sb.append(c);
-        }
-        return sb.append('"').toString();
+    /** A well-formed event whose fields may still break a rule (empty type, time out of range). */
+    private static String validEvent(SplittableRandom r) {
+        long time = -DAY + r.nextLong(NOW + 4 * DAY);
+        Double amount = r.nextInt(5) == 0 ? null : (r.nextDouble() - 0.5) * 2e6;
+        return "{\"event_id\":\"e-1\",\"user_id\":"
+                + Fuzz.quote(Fuzz.text(r, 8))
+                + ",\"session_id\":\"s\",\"event_type\":"
+                + Fuzz.quote(Fuzz.oneOf(r, "view", "click", "purchase", ""))
+                + ",\"event_time\":"
+                + time
+                + (amount == null ? "" : ",\"amount\":" + amount)
+                + "}";
     }
 }

@@ -27,6 +27,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
@@ -37,8 +38,12 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -553,6 +558,46 @@ class WindowAggregationITCase {
         assertThat(err.toString(StandardCharsets.UTF_8))
                 .contains(
                         "--transaction-timeout 16m (960000 ms) is larger than the broker's transaction.max.timeout.ms (900000 ms)");
+
+        // A dead-letter topic that refuses records the DLQ producer may send.
+        String smallDlq = KAFKA.uniqueTopic("small-dlq", 1);
+        try (Admin admin = KAFKA.cluster().newAdmin()) {
+            ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC, smallDlq);
+            admin.incrementalAlterConfigs(
+                            Map.of(
+                                    topic,
+                                    List.of(
+                                            new AlterConfigOp(
+                                                    new ConfigEntry("max.message.bytes", "100000"),
+                                                    AlterConfigOp.OpType.SET))))
+                    .all()
+                    .get(30, TimeUnit.SECONDS);
+        }
+        err.reset();
+        code =
+                Launcher.run(
+                        new String[] {
+                            "window-aggregation",
+                            "--bootstrap-servers",
+                            KAFKA.bootstrapServers(),
+                            "--input-topic",
+                            input,
+                            "--output-topic",
+                            output,
+                            "--late-topic",
+                            late,
+                            "--dlq-topic",
+                            smallDlq
+                        },
+                        System.out,
+                        errStream);
+        assertThat(code).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .contains(
+                        "the dead-letter topic "
+                                + smallDlq
+                                + " takes records of at most max.message.bytes=100000")
+                .contains("max.request.size=1048576");
     }
 
     @Test
