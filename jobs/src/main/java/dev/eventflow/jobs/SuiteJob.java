@@ -188,8 +188,11 @@ public abstract class SuiteJob {
     public final void run(ParsedOptions options) throws Exception {
         KafkaPreflight.check(
                 options, topics(options), topicConfigs(options), compactedTopics(options));
-        TransactionalIdGuard.check(options, KafkaSettings.transactionalIdPrefix(options, name));
         StreamExecutionEnvironment env = JobEnvironment.create(options, name, executionMode);
+        TransactionalIdGuard.check(
+                options,
+                KafkaSettings.transactionalIdPrefix(options, name),
+                env.getConfiguration());
         AfterRun afterRun = prepareRun(env, options);
         String runName = runName(options);
         LOG.info("{} effective configuration: {}", runName, effectiveConfiguration(options));

@@ -14,6 +14,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
+import org.apache.flink.configuration.DeploymentOptions;
+import org.apache.flink.configuration.HighAvailabilityOptions;
+import org.apache.flink.configuration.ReadableConfig;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListTransactionsOptions;
@@ -50,7 +53,9 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * The watch assumes the other deployment checkpoints at least as often as this one would ({@code
- * --checkpoint-interval}); {@code --transactional-id-check} lengthens it, and 0 skips the check.
+ * --checkpoint-interval}); {@code --transactional-id-check} lengthens it, and 0 skips the check. It
+ * is skipped where {@code main()} runs again on every JobManager failover ({@link
+ * #rerunOnFailover}).
  */
 public final class TransactionalIdGuard {
 
@@ -72,8 +77,15 @@ public final class TransactionalIdGuard {
      *
      * @throws StartupCheckException when another deployment is writing with the prefix
      */
-    public static void check(ParsedOptions o, String prefix) {
+    public static void check(ParsedOptions o, String prefix, ReadableConfig flink) {
         if (o.get(CommonOptions.DELIVERY) != CommonOptions.Delivery.EXACTLY_ONCE) return;
+        if (rerunOnFailover(flink)) {
+            LOG.info(
+                    "transactional id prefix check skipped: main() runs in a highly available"
+                            + " application cluster, where a JobManager failover runs it again"
+                            + " while the recovered job is already writing with the prefix");
+            return;
+        }
         Duration window = watchWindow(o);
         if (window.isZero()) return;
         Properties props = KafkaSettings.clientProperties(o);
@@ -84,6 +96,24 @@ public final class TransactionalIdGuard {
         try (Admin admin = Admin.create(props)) {
             check(admin, prefix, window, o.get(CommonOptions.BOOTSTRAP_SERVERS));
         }
+    }
+
+    /**
+     * Whether {@code main()} runs inside a highly available application cluster (Kubernetes
+     * application mode with HA, as {@code deploy/k8s} runs the jobs): there every JobManager
+     * failover runs it again while the job, recovered from the HA store under its fixed job id, is
+     * already writing with the prefix, which the check would take for a second deployment.
+     */
+    static boolean rerunOnFailover(ReadableConfig flink) {
+        boolean application =
+                flink.getOptional(DeploymentOptions.TARGET)
+                        .map(t -> t.contains("application"))
+                        .orElse(false);
+        boolean highlyAvailable =
+                flink.getOptional(HighAvailabilityOptions.HA_MODE)
+                        .map(m -> !m.equalsIgnoreCase("NONE"))
+                        .orElse(false);
+        return application && highlyAvailable;
     }
 
     /**

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.apache.flink.configuration.Configuration;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -123,5 +124,27 @@ class TransactionalIdGuardTest {
                         TransactionalIdGuard.watchWindow(
                                 set.parse(new String[] {"--transactional-id-check", "0s"})))
                 .isZero();
+    }
+
+    @Test
+    void theCheckIsSkippedWhereAJobManagerFailoverRunsMainAgain() {
+        Configuration k8s = new Configuration();
+        k8s.setString("execution.target", "kubernetes-application");
+        k8s.setString("high-availability.type", "kubernetes");
+        assertThat(TransactionalIdGuard.rerunOnFailover(k8s)).isTrue();
+
+        Configuration noHa = new Configuration();
+        noHa.setString("execution.target", "kubernetes-application");
+        assertThat(TransactionalIdGuard.rerunOnFailover(noHa)).isFalse();
+
+        Configuration session = new Configuration();
+        session.setString("execution.target", "remote");
+        session.setString("high-availability.type", "zookeeper");
+        assertThat(TransactionalIdGuard.rerunOnFailover(session))
+                .as("flink run to a session")
+                .isFalse();
+        assertThat(TransactionalIdGuard.rerunOnFailover(new Configuration()))
+                .as("java -jar")
+                .isFalse();
     }
 }
