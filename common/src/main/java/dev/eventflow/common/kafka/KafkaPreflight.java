@@ -77,13 +77,8 @@ public final class KafkaPreflight {
             Map<String, Map<String, String>> createConfigs,
             Map<String, String> mustBeCompacted) {
         validateTransactionTimeoutAgainstCheckpoints(o);
-        Properties props = KafkaSettings.clientProperties(o);
-        props.putIfAbsent(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "15000");
-        props.putIfAbsent(
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
-                Long.toString(ADMIN_TIMEOUT.toMillis()));
         String servers = o.get(CommonOptions.BOOTSTRAP_SERVERS);
-        try (Admin admin = Admin.create(props)) {
+        try (Admin admin = newAdmin(o)) {
             Collection<Node> nodes = describeCluster(admin, servers);
             Set<String> wanted = new LinkedHashSet<>(topics);
             if (o.get(CommonOptions.CREATE_TOPICS)) {
@@ -146,6 +141,19 @@ public final class KafkaPreflight {
                             + producerMax
                             + ") or lower --kafka.max.request.size");
         }
+    }
+
+    /**
+     * An admin client for the start-up checks: the job's client properties, with request and API
+     * timeouts bounded so that an unreachable cluster fails the check instead of hanging it.
+     */
+    static Admin newAdmin(ParsedOptions o) {
+        Properties props = KafkaSettings.clientProperties(o);
+        props.putIfAbsent(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "15000");
+        props.putIfAbsent(
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+                Long.toString(ADMIN_TIMEOUT.toMillis()));
+        return Admin.create(props);
     }
 
     private static void validateCompacted(
@@ -316,8 +324,11 @@ public final class KafkaPreflight {
         return o.get(CommonOptions.DELIVERY) == CommonOptions.Delivery.EXACTLY_ONCE;
     }
 
-    private static <T> T get(
-            org.apache.kafka.common.KafkaFuture<T> future, String servers, String what) {
+    /**
+     * The admin call's result, or a {@link StartupCheckException} saying what could not be done
+     * (its cause: the broker's error), or that it timed out.
+     */
+    static <T> T get(org.apache.kafka.common.KafkaFuture<T> future, String servers, String what) {
         try {
             return future.get(ADMIN_TIMEOUT.toMillis() + 5_000, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {

@@ -8,17 +8,12 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 import org.apache.flink.configuration.DeploymentOptions;
 import org.apache.flink.configuration.HighAvailabilityOptions;
 import org.apache.flink.configuration.ReadableConfig;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListTransactionsOptions;
 import org.apache.kafka.clients.admin.TransactionListing;
 import org.apache.kafka.clients.admin.TransactionState;
@@ -67,7 +62,10 @@ public final class TransactionalIdGuard {
     /** Added to the checkpoint interval: a checkpoint's own duration and the listing's delay. */
     private static final Duration MARGIN = Duration.ofSeconds(2);
 
-    private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
+    /** What a failed listing could not do, for the message (with how to skip the check). */
+    private static final String WHAT =
+            "list the Kafka transactions to check the transactional id prefix (the principal needs"
+                    + " DESCRIBE on its transactional ids; --transactional-id-check 0 skips this check)";
 
     private TransactionalIdGuard() {}
 
@@ -88,12 +86,7 @@ public final class TransactionalIdGuard {
         }
         Duration window = watchWindow(o);
         if (window.isZero()) return;
-        Properties props = KafkaSettings.clientProperties(o);
-        props.putIfAbsent(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "15000");
-        props.putIfAbsent(
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
-                Long.toString(ADMIN_TIMEOUT.toMillis()));
-        try (Admin admin = Admin.create(props)) {
+        try (Admin admin = KafkaPreflight.newAdmin(o)) {
             check(admin, prefix, window, o.get(CommonOptions.BOOTSTRAP_SERVERS));
         }
     }
@@ -212,29 +205,18 @@ public final class TransactionalIdGuard {
         Collection<TransactionListing> listings;
         try {
             listings =
-                    admin.listTransactions(
-                                    new ListTransactionsOptions()
-                                            .filterOnTransactionalIdPattern(
-                                                    "^" + escapeRegex(prefix) + "-.*"))
-                            .all()
-                            .get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof UnsupportedVersionException)) {
-                throw failure(servers, e.getCause());
-            }
+                    KafkaPreflight.get(
+                            admin.listTransactions(
+                                            new ListTransactionsOptions()
+                                                    .filterOnTransactionalIdPattern(
+                                                            "^" + escapeRegex(prefix) + "-.*"))
+                                    .all(),
+                            servers,
+                            WHAT);
+        } catch (StartupCheckException e) {
+            if (!(e.getCause() instanceof UnsupportedVersionException)) throw e;
             // A broker older than Kafka 4.1 cannot filter by pattern: list all, filter here.
-            try {
-                listings =
-                        admin.listTransactions()
-                                .all()
-                                .get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (ExecutionException e2) {
-                throw failure(servers, e2.getCause());
-            } catch (TimeoutException | InterruptedException e2) {
-                throw interruptedOrTimedOut(servers, e2);
-            }
-        } catch (TimeoutException | InterruptedException e) {
-            throw interruptedOrTimedOut(servers, e);
+            listings = KafkaPreflight.get(admin.listTransactions().all(), servers, WHAT);
         }
         Map<String, TransactionState> seen = new TreeMap<>();
         for (TransactionListing l : listings) {
@@ -252,30 +234,6 @@ public final class TransactionalIdGuard {
             sb.append(c);
         }
         return sb.toString();
-    }
-
-    private static StartupCheckException failure(String servers, Throwable cause) {
-        return new StartupCheckException(
-                "could not list the Kafka transactions at "
-                        + servers
-                        + " to check the transactional id prefix: "
-                        + cause.getMessage()
-                        + " (the principal needs DESCRIBE on its transactional ids;"
-                        + " --transactional-id-check 0 skips this check)",
-                cause);
-    }
-
-    private static StartupCheckException interruptedOrTimedOut(String servers, Exception e) {
-        if (e instanceof InterruptedException) {
-            Thread.currentThread().interrupt();
-            return new StartupCheckException("interrupted", e);
-        }
-        return new StartupCheckException(
-                "could not list the Kafka transactions at "
-                        + servers
-                        + " within "
-                        + Durations.format(ADMIN_TIMEOUT),
-                e);
     }
 
     private static void sleep(Duration d) {
