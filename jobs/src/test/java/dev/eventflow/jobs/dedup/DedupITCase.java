@@ -12,6 +12,7 @@ import dev.eventflow.common.event.UserEvent;
 import dev.eventflow.common.flink.JobEnvironment;
 import dev.eventflow.common.testing.GuaranteeLedger;
 import dev.eventflow.common.testing.KafkaExtension;
+import dev.eventflow.jobs.InjectedFault;
 import dev.eventflow.jobs.TaskManagerLoss;
 import dev.eventflow.jobs.TestEvents;
 import dev.eventflow.jobs.windowagg.FailOnce;
@@ -151,12 +152,6 @@ class DedupITCase {
         }
     }
 
-    /** A fault injected mid-stream, after the first phase's output was committed. */
-    @FunctionalInterface
-    private interface Fault {
-        void inject() throws Exception;
-    }
-
     @Test
     void afterAFailureMidStreamEveryEventIsWrittenExactlyOnce() throws Exception {
         exactlyOnceAcross(
@@ -176,18 +171,15 @@ class DedupITCase {
                 job -> TaskManagerLoss.restarted(cluster, job.getJobID()));
     }
 
-    /** Whether the fault really happened to the job. */
-    @FunctionalInterface
-    private interface Check {
-        boolean holds(JobClient job) throws Exception;
-    }
-
     /**
      * Phase 1 in, its output committed, the fault, phase 2 in; then every event exactly once on the
      * output topic read with read_committed.
      */
     private void exactlyOnceAcross(
-            String fault, UnaryOperator<DataStream<UserEvent>> hook, Fault inject, Check happened)
+            String fault,
+            UnaryOperator<DataStream<UserEvent>> hook,
+            InjectedFault.Action inject,
+            InjectedFault.Check happened)
             throws Exception {
         SplittableRandom r = new SplittableRandom(8);
         List<UserEvent> distinct = new ArrayList<>(producePhase(r, 81, 400, at(0, 0)));

@@ -167,7 +167,7 @@ class JoinsITCase {
         return in;
     }
 
-    private static ProducerRecord<byte[], byte[]> record(
+    static ProducerRecord<byte[], byte[]> record(
             String topic, int partition, String key, String value) {
         return new ProducerRecord<>(
                 topic,
@@ -176,7 +176,8 @@ class JoinsITCase {
                 value == null ? null : value.getBytes(StandardCharsets.UTF_8));
     }
 
-    private static JoinedRow parseRow(ConsumerRecord<byte[], byte[]> r) {
+    /** A joined row from the output topic; its key must be its impression id. */
+    static JoinedRow parseRow(ConsumerRecord<byte[], byte[]> r) {
         JsonNode n = json(r);
         JoinedRow row =
                 new JoinedRow(

@@ -5,17 +5,12 @@ import static dev.eventflow.jobs.joins.JoinTestData.BOUND;
 import static dev.eventflow.jobs.joins.JoinTestData.at;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.eventflow.common.config.Option;
 import dev.eventflow.common.config.ParsedOptions;
 import dev.eventflow.common.flink.JobEnvironment;
 import dev.eventflow.common.testing.GuaranteeLedger;
 import dev.eventflow.common.testing.KafkaExtension;
 import dev.eventflow.jobs.TaskManagerLoss;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,7 +24,6 @@ import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -51,7 +45,6 @@ class JoinsTaskManagerLossITCase {
 
     @RegisterExtension static final MiniClusterExtension FLINK = TaskManagerLoss.cluster();
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final Duration WAIT = Duration.ofSeconds(120);
     private static final int PARTITIONS = 3;
 
@@ -97,15 +90,6 @@ class JoinsTaskManagerLossITCase {
         clicks.addAll(cls);
     }
 
-    private static ProducerRecord<byte[], byte[]> record(
-            String topic, int partition, String key, String json) {
-        return new ProducerRecord<>(
-                topic,
-                partition,
-                key.getBytes(StandardCharsets.UTF_8),
-                json.getBytes(StandardCharsets.UTF_8));
-    }
-
     private static String json(AdImpression m) {
         return String.format(
                 "{\"impression_id\":\"%s\",\"user_id\":\"%s\",\"ad_id\":\"%s\",\"event_time\":\"%s\"}",
@@ -129,7 +113,9 @@ class JoinsTaskManagerLossITCase {
         sortedImps.sort((a, b) -> Long.compare(a.eventTime(), b.eventTime()));
         for (int i = 0; i < sortedImps.size(); i++) {
             AdImpression m = sortedImps.get(i);
-            imps.add(record(impressionsTopic, i % PARTITIONS, m.impressionId(), json(m)));
+            imps.add(
+                    JoinsITCase.record(
+                            impressionsTopic, i % PARTITIONS, m.impressionId(), json(m)));
         }
         KAFKA.client().produce(impressionsTopic, imps);
         List<ProducerRecord<byte[], byte[]>> cls = new ArrayList<>();
@@ -137,32 +123,9 @@ class JoinsTaskManagerLossITCase {
         sortedClicks.sort((a, b) -> Long.compare(a.eventTime(), b.eventTime()));
         for (int i = 0; i < sortedClicks.size(); i++) {
             AdClick c = sortedClicks.get(i);
-            cls.add(record(clicksTopic, i % PARTITIONS, c.impressionId(), json(c)));
+            cls.add(JoinsITCase.record(clicksTopic, i % PARTITIONS, c.impressionId(), json(c)));
         }
         KAFKA.client().produce(clicksTopic, cls);
-    }
-
-    private static JoinedRow parseRow(ConsumerRecord<byte[], byte[]> r) {
-        try {
-            JsonNode n = MAPPER.readTree(r.value());
-            return new JoinedRow(
-                    n.get("impression_id").asText(),
-                    text(n, "user_id"),
-                    text(n, "ad_id"),
-                    time(n, "impression_time"),
-                    text(n, "click_id"),
-                    time(n, "click_time"));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static String text(JsonNode n, String field) {
-        return n.get(field).isNull() ? null : n.get(field).asText();
-    }
-
-    private static Long time(JsonNode n, String field) {
-        return n.get(field).isNull() ? null : Instant.parse(n.get(field).asText()).toEpochMilli();
     }
 
     @ParameterizedTest
@@ -240,7 +203,7 @@ class JoinsTaskManagerLossITCase {
 
             List<JoinedRow> rows =
                     KAFKA.client().readCommitted(output, WAIT).stream()
-                            .map(JoinsTaskManagerLossITCase::parseRow)
+                            .map(JoinsITCase::parseRow)
                             .toList();
             GuaranteeLedger.Count count =
                     GuaranteeLedger.record(

@@ -13,6 +13,7 @@ import dev.eventflow.common.event.UserEvent;
 import dev.eventflow.common.flink.JobEnvironment;
 import dev.eventflow.common.testing.GuaranteeLedger;
 import dev.eventflow.common.testing.KafkaExtension;
+import dev.eventflow.jobs.InjectedFault;
 import dev.eventflow.jobs.Launcher;
 import dev.eventflow.jobs.TaskManagerLoss;
 import dev.eventflow.jobs.windowagg.FailOnce;
@@ -245,12 +246,6 @@ class RunningCountsITCase {
         void inject(int phase2Records) throws Exception;
     }
 
-    /** Whether the fault really happened to the job. */
-    @FunctionalInterface
-    private interface Check {
-        boolean holds(JobClient job) throws Exception;
-    }
-
     @Test
     void afterAFailureMidStreamEveryUsersUpdateSequenceIsExactlyTheGroundTruth() throws Exception {
         exactlyOnceAcross(
@@ -271,7 +266,10 @@ class RunningCountsITCase {
     }
 
     private void exactlyOnceAcross(
-            String fault, UnaryOperator<DataStream<UserEvent>> hook, Fault inject, Check happened)
+            String fault,
+            UnaryOperator<DataStream<UserEvent>> hook,
+            Fault inject,
+            InjectedFault.Check happened)
             throws Exception {
         SplittableRandom r = new SplittableRandom(3);
         ExpectedUpdates expected = new ExpectedUpdates(TIMEOUT);

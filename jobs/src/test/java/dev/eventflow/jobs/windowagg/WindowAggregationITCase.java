@@ -12,6 +12,7 @@ import dev.eventflow.common.event.Json;
 import dev.eventflow.common.event.UserEvent;
 import dev.eventflow.common.flink.JobEnvironment;
 import dev.eventflow.common.testing.KafkaExtension;
+import dev.eventflow.jobs.InjectedFault;
 import dev.eventflow.jobs.Launcher;
 import dev.eventflow.jobs.TaskManagerLoss;
 import dev.eventflow.jobs.TestEvents;
@@ -327,18 +328,6 @@ class WindowAggregationITCase {
         }
     }
 
-    /** A fault injected mid-stream, once the first batch's output was committed. */
-    @FunctionalInterface
-    private interface Fault {
-        void inject() throws Exception;
-    }
-
-    /** Whether the fault really happened to the job. */
-    @FunctionalInterface
-    private interface Check {
-        boolean holds(JobClient job) throws Exception;
-    }
-
     @Test
     void afterAFailureMidStreamEveryWindowIsStillWrittenExactlyOnce() throws Exception {
         exactlyOnceAcross(
@@ -359,7 +348,10 @@ class WindowAggregationITCase {
     }
 
     private void exactlyOnceAcross(
-            String fault, UnaryOperator<DataStream<UserEvent>> hook, Fault inject, Check happened)
+            String fault,
+            UnaryOperator<DataStream<UserEvent>> hook,
+            InjectedFault.Action inject,
+            InjectedFault.Check happened)
             throws Exception {
         List<UserEvent> batch1 = TestEvents.seeded(31, 600, 12, 29, 2 * MINUTE);
         produce(batch1, 3);
